@@ -1,0 +1,29 @@
+"""Entry point: `assetmeta` and `python -m assetmeta`, with the one error boundary."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from . import __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["--version"]:
+        # The fast path: no typer, no rich, no httpx.
+        sys.stdout.write(f"assetmeta {__version__}\n")
+        return 0
+    from .cli.boundary import run
+
+    return run(args)
+
+
+def _entry() -> None:
+    code = main()
+    sys.stdout.flush()
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    _entry()

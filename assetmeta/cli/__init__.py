@@ -1,0 +1,1 @@
+"""The typer command line: one module per verb; app.py only assembles."""

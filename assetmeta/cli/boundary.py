@@ -1,0 +1,64 @@
+"""The one error boundary: every expected failure becomes one line and an exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+
+import click
+
+from ..errors import AssetmetaError, ExitCode
+from .writing import ExitWith
+
+
+def _say(text: str) -> None:
+    sys.stderr.write(" ".join(text.splitlines()) + "\n")
+
+
+def run(args: list[str]) -> int:
+    from .app import app
+
+    import typer.main
+
+    command = typer.main.get_command(app)
+    debug = "--debug" in args
+    try:
+        result = command.main(args, prog_name="assetmeta", standalone_mode=False)
+    except ExitWith as exc:
+        return exc.code
+    except AssetmetaError as exc:
+        _say(f"error: {exc.message}")
+        if exc.hint:
+            _say(f"hint: {exc.hint}")
+        return int(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.UsageError as exc:
+        _say(f"error: {exc.format_message()}")
+        name = exc.ctx.command_path if exc.ctx is not None else "assetmeta"
+        _say(f"hint: see '{name} --help'")
+        return int(ExitCode.USAGE)
+    except click.ClickException as exc:
+        _say(f"error: {exc.format_message()}")
+        return int(ExitCode.USAGE) if exc.exit_code == 2 else int(ExitCode.FAILURE)
+    except (KeyboardInterrupt, click.Abort):
+        _say("interrupted")
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # `assetmeta export | head`: the reader left; that is not our failure.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return int(ExitCode.OK)
+    except OSError as exc:
+        _say(f"error: {exc.strerror or exc}{': ' + str(exc.filename) if exc.filename else ''}")
+        if debug:
+            traceback.print_exc()
+        return int(ExitCode.FAILURE)
+    except Exception as exc:  # the last resort: still one line, unless asked for more
+        if debug:
+            traceback.print_exc()
+        _say(f"error: internal error: {type(exc).__name__}: {exc}")
+        _say("hint: run again with --debug for the traceback, and report it")
+        return int(ExitCode.FAILURE)
+    return result if isinstance(result, int) else 0

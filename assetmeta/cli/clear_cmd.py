@@ -1,0 +1,55 @@
+"""`assetmeta clear ID...`: DELETE all metadata, after a confirmation."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from ..client import METADATA, asset_url
+from ..errors import ExitCode, UsageError
+from ..operations import Writer
+from .ids import IdsFromOpt, gather
+from .options import GlobalOptions, with_globals
+from .runtime import Runtime
+from .writing import DryRunOpt, ExitWith, FailedToOpt, Planned, print_plan, run_writes
+
+IdsArg = Annotated[Optional[list[str]], typer.Argument(metavar="ID...", show_default=False,
+                                                       help="Asset ids.")]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Don't ask; required without a terminal.")]
+
+
+@with_globals
+def clear_command(
+    opts: GlobalOptions,
+    ids: IdsArg = None,
+    ids_from: IdsFromOpt = None,
+    yes: YesOpt = False,
+    dry_run: DryRunOpt = False,
+    failed_to: FailedToOpt = None,
+) -> None:
+    """Delete all user metadata of the assets (journaled: 'assetmeta undo' brings it back)."""
+    id_stream, several = gather(ids, ids_from)
+    rt = Runtime(opts)
+    if dry_run:
+        base = rt.base_url
+        print_plan(rt, [Planned("DELETE", asset_url(base, i, METADATA)) for i in id_stream])
+        return
+    if not yes:
+        _confirm(rt, ids or [], several)
+    with rt.platform() as platform:
+        writer = Writer(platform, rt.journal(), "clear")
+        run_writes(rt, "clear", id_stream, several, writer.clear, failed_to=failed_to)
+
+
+def _confirm(rt: Runtime, ids: list[str], several: bool) -> None:
+    if not (rt.terminal.stdin_tty and rt.terminal.stderr_tty):
+        raise UsageError("clear deletes all metadata and needs --yes when not run at a terminal")
+    what = "the listed assets" if several else ids[0]
+    sys.stderr.write(f"Delete all user metadata of {what}? [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline().strip().lower()
+    if answer not in ("y", "yes"):
+        rt.info("nothing was changed")
+        raise ExitWith(ExitCode.FAILURE)

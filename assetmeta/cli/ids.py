@@ -1,0 +1,47 @@
+"""Asset ids from the command line and from `--ids-from FILE|-`, streamed."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from itertools import chain
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..client import check_asset_id
+from ..errors import UsageError
+
+IdsFromOpt = Annotated[
+    Optional[str],
+    typer.Option("--ids-from", help="Read asset ids from FILE ('-' = stdin), one a line; "
+                 "blank lines and # comments skipped.", show_default=False),
+]
+
+
+def _lines(name: str) -> Iterator[str]:
+    if name == "-":
+        stream: Iterable[str] = sys.stdin
+    else:
+        try:
+            stream = Path(name).open(encoding="utf-8-sig")
+        except OSError as exc:
+            raise UsageError(f"--ids-from {name}: {exc.strerror}") from None
+    for line in stream:
+        text = line.strip()
+        if text and not text.startswith("#"):
+            yield text
+
+
+def gather(ids: list[str] | None, ids_from: str | None) -> tuple[Iterator[str], bool]:
+    """All ids, and whether there may be several. Ids on the command line are checked now;
+    a bad id in a file only fails that id, since the file is read as the run goes."""
+    given = [check_asset_id(i) for i in ids or []]
+    if not given and ids_from is None:
+        raise UsageError("no asset id given", hint="pass one or more IDs, or --ids-from FILE")
+    if ids_from is None:
+        return iter(given), len(given) > 1
+    if ids_from != "-" and not Path(ids_from).is_file():
+        raise UsageError(f"--ids-from {ids_from}: no such file")
+    return chain(given, _lines(ids_from)), True

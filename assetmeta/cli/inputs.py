@@ -1,0 +1,67 @@
+"""Metadata from items on the command line layered over a JSON file or stdin."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import UsageError
+from ..items import parse_items
+from ..jsoninput import merge_layers, parse_metadata_json
+from ..types import Patch
+
+FromFileOpt = Annotated[
+    Optional[str],
+    typer.Option("--from-file", "-f", help="Read a JSON object of metadata from FILE ('-' = stdin).",
+                 show_default=False),
+]
+NoInferOpt = Annotated[bool, typer.Option("--no-infer", help="Keep every KEY=VALUE value a string.")]
+StringifyOpt = Annotated[
+    bool, typer.Option("--stringify", help="Store objects and mixed arrays as compact JSON text.")
+]
+
+
+def split_ids_and_items(args: list[str]) -> tuple[list[str], list[str]]:
+    """`ID... ITEM...`: ids never hold '=', items always do; ids come first."""
+    ids: list[str] = []
+    items: list[str] = []
+    for arg in args:
+        if "=" in arg:
+            items.append(arg)
+        elif items:
+            raise UsageError(
+                f"invalid item {arg!r}: expected KEY=VALUE or KEY:=JSON",
+                hint="asset ids go before the items",
+            )
+        else:
+            ids.append(arg)
+    return ids, items
+
+
+def _read(source: str) -> bytes:
+    if source == "-":
+        if sys.stdin.isatty():
+            raise UsageError("-f -: standard input is a terminal", hint="pipe JSON in, or pass a file")
+        return sys.stdin.buffer.read()
+    try:
+        return Path(source).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"--from-file {source}: {exc.strerror or exc}") from None
+
+
+def read_patch(
+    items: list[str], from_file: str | None, *, infer: bool, stringify: bool,
+    ids_from: str | None = None,
+) -> tuple[Patch, list[str]]:
+    """Everything is parsed and validated here, before the first request."""
+    if from_file == "-" and ids_from == "-":
+        raise UsageError("standard input can't be both the ids (--ids-from -) and the JSON (-f -)")
+    item_patch, warnings = parse_items(items, infer=infer, stringify=stringify)
+    if from_file is None:
+        return item_patch, warnings
+    name = "<stdin>" if from_file == "-" else from_file
+    file_patch = parse_metadata_json(_read(from_file), source=name, stringify=stringify)
+    return merge_layers(file_patch, item_patch), warnings

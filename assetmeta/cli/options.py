@@ -1,0 +1,110 @@
+"""Options every command accepts, declared once.
+
+Global options work before the subcommand (`assetmeta --sandbox set ...`) and after it
+(`assetmeta set ... --sandbox`), as users of gh and kubectl expect. `with_globals` adds them
+to a command's signature and hands the command one merged `GlobalOptions`.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional, TypeVar
+
+import typer
+
+PANEL = "Global options"
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    tsv = "tsv"
+
+
+@dataclass(frozen=True)
+class GlobalOptions:
+    api_key: Optional[str] = None
+    base_url: Optional[str] = None
+    profile: Optional[str] = None
+    timeout: Optional[float] = None
+    retries: Optional[int] = None
+    concurrency: Optional[int] = None
+    no_journal: Optional[bool] = None
+    sandbox: Optional[bool] = None
+    insecure_http: Optional[bool] = None
+    env_file: Optional[Path] = None
+    output: Optional[OutputFormat] = None
+    quiet: Optional[bool] = None
+    verbose: Optional[bool] = None
+    debug: Optional[bool] = None
+
+    def over(self, base: GlobalOptions) -> GlobalOptions:
+        """These options, falling back to `base` where not given."""
+        given = {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+        return replace(base, **given)
+
+
+def _flag(name: str, help: str, *short: str) -> Any:
+    return typer.Option(name, *short, help=help, rich_help_panel=PANEL, show_default=False)
+
+
+# The declarations, once. Each flag defaults to None ("not given") so that the command-level
+# value, the root-level value, the environment and the config file can be layered.
+ANNOTATIONS: dict[str, Any] = {
+    "api_key": Annotated[Optional[str], _flag("--api-key", "API key (prefer $TWELVE_LABS_API_KEY: flags end up in shell history).")],
+    "base_url": Annotated[Optional[str], _flag("--base-url", "API base URL [default: https://api.twelvelabs.io/v1.3].")],
+    "profile": Annotated[Optional[str], _flag("--profile", "Config file profile to use.")],
+    "timeout": Annotated[Optional[float], _flag("--timeout", "Seconds to wait for each request [default: 30].")],
+    "retries": Annotated[Optional[int], _flag("--retries", "Retries after the first attempt [default: 3].")],
+    "concurrency": Annotated[Optional[int], _flag("--concurrency", "Assets worked on at once [default: 8].")],
+    "no_journal": Annotated[Optional[bool], _flag("--no-journal/--journal", "Skip the undo journal (and its GET) for set/unset.")],
+    "sandbox": Annotated[Optional[bool], _flag("--sandbox", "Run against the embedded emulator: no account, no key.")],
+    "insecure_http": Annotated[Optional[bool], _flag("--insecure-http", "Allow a plain http base URL that is not loopback.")],
+    "env_file": Annotated[Optional[Path], _flag("--env-file", "Read this .env file instead of ./.env.")],
+    "output": Annotated[Optional[OutputFormat], _flag("--output", "Output format [default: table on a terminal, json otherwise].", "-o")],
+    "quiet": Annotated[Optional[bool], _flag("--quiet", "No messages on stderr, only errors.", "-q")],
+    "verbose": Annotated[Optional[bool], _flag("--verbose", "Log each request to stderr (key redacted).", "-v")],
+    "debug": Annotated[Optional[bool], _flag("--debug", "Show tracebacks of internal errors.")],
+}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def global_parameters() -> list[inspect.Parameter]:
+    return [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=hint)
+        for name, hint in ANNOTATIONS.items()
+    ]
+
+
+def with_globals(command: F) -> F:
+    """Give `command(opts: GlobalOptions, ...)` the global flags as its own options."""
+    signature = inspect.signature(command, eval_str=True)
+    own = [p for name, p in signature.parameters.items() if name != "opts"]
+    names = list(ANNOTATIONS)
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        given = GlobalOptions(**{name: kwargs.pop(name) for name in names})
+        ctx = click_context()
+        root = ctx.obj if isinstance(ctx.obj, GlobalOptions) else GlobalOptions()
+        return command(given.over(root), *args, **kwargs)
+
+    positional = [p for p in own if p.kind is not inspect.Parameter.KEYWORD_ONLY]
+    keyword = [p for p in own if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*positional, *keyword, *global_parameters()]
+    )
+    return wrapper  # type: ignore[return-value]
+
+
+def click_context() -> Any:
+    import click
+
+    return click.get_current_context()

@@ -1,0 +1,114 @@
+"""What a command needs at run time, built once from the global options: settings,
+messages on stderr, the output format, the platform client and the journal."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from .. import settings as settings_mod
+from ..output import Terminal, choose_format
+from .options import GlobalOptions
+
+if TYPE_CHECKING:
+    from ..client import Platform
+    from ..emulator import Emulator
+    from ..journal import Journal
+
+SANDBOX_KEY = "sandbox-key"
+
+
+class Runtime:
+    def __init__(self, opts: GlobalOptions, terminal: Terminal | None = None) -> None:
+        self.opts = opts
+        self.terminal = terminal or Terminal.detect()
+        self.quiet = bool(opts.quiet)
+        self.verbose = bool(opts.verbose)
+        flags = settings_mod.Flags(
+            api_key=opts.api_key, base_url=opts.base_url, profile=opts.profile,
+            timeout=opts.timeout, retries=opts.retries, concurrency=opts.concurrency,
+            no_journal=opts.no_journal, sandbox=opts.sandbox, insecure_http=opts.insecure_http,
+            env_file=opts.env_file,
+        )
+        self.settings = settings_mod.resolve(flags, os.environ, Path.cwd())
+        for warning in self.settings.warnings:
+            self.warn(warning)
+        if opts.api_key is not None:
+            self.warn("--api-key on the command line can end up in shell history; "
+                      "prefer $TWELVE_LABS_API_KEY or 'assetmeta config set api_key'")
+        self._sandbox: Emulator | None = None
+
+    # -- messages ----------------------------------------------------------------------
+
+    @property
+    def stdout(self) -> TextIO:
+        return sys.stdout
+
+    @property
+    def stderr(self) -> TextIO:
+        # Looked up each time: a progress bar redirects stderr while it is shown.
+        return sys.stderr
+
+    def info(self, text: str) -> None:
+        if not self.quiet:
+            self.stderr.write(_one_line(text) + "\n")
+
+    def warn(self, text: str) -> None:
+        self.stderr.write("warning: " + _one_line(text) + "\n")
+
+    def log(self, text: str) -> None:
+        if self.verbose:
+            self.stderr.write(_one_line(text) + "\n")
+
+    def output_format(self, default: str | None = None) -> str:
+        asked = self.opts.output.value if self.opts.output is not None else None
+        return asked or default or choose_format(None, self.terminal)
+
+    # -- connections -------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """Where requests go; for --sandbox the embedded emulator (started on first use)."""
+        if self.settings.sandbox:
+            return self._start_sandbox().base_url
+        return self.settings.base_url
+
+    def _start_sandbox(self) -> Emulator:
+        if self._sandbox is None:
+            from ..emulator import Emulator
+
+            state = self.settings.state_dir / "sandbox.json"
+            self._sandbox = Emulator(state_file=state).start()
+        return self._sandbox
+
+    @contextmanager
+    def platform(self) -> Iterator[Platform]:
+        from ..client import Platform
+
+        base_url = self.base_url
+        key = SANDBOX_KEY if self.settings.sandbox and not self.settings.api_key else None
+        client = Platform(
+            base_url, key or self.settings.require_key(), timeout=self.settings.timeout,
+            retries=self.settings.retries, max_connections=self.settings.concurrency,
+            log=self.log if self.verbose else None,
+        )
+        try:
+            yield client
+        finally:
+            client.close()
+            if self._sandbox is not None:
+                self._sandbox.stop()
+                self._sandbox = None
+
+    def journal(self) -> Journal:
+        from ..journal import Journal
+
+        return Journal(self.settings.state_dir / "journal.jsonl")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.splitlines())

@@ -1,0 +1,108 @@
+"""`assetmeta show ID... [--key K] [--asset]`: read metadata (or the whole asset)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Optional
+
+import typer
+
+from ..batch import exit_code_for, run_many
+from ..client import Platform, metadata_of
+from ..errors import AssetmetaError, ExitCode, NotFoundError
+from ..metadata import type_name
+from ..output import dumps, raw_value, render_rows
+from .ids import IdsFromOpt, gather
+from .options import GlobalOptions, with_globals
+from .runtime import Runtime
+from .writing import ExitWith
+
+IdsArg = Annotated[Optional[list[str]], typer.Argument(metavar="ID...", show_default=False,
+                                                       help="Asset ids.")]
+KeyOpt = Annotated[Optional[str], typer.Option("--key", "-k", show_default=False,
+                                               help="Print only this key's value, raw; exit 4 if absent.")]
+AssetOpt = Annotated[bool, typer.Option("--asset", help="Show the whole asset, not only its metadata.")]
+ASSET_FIELDS = ("_id", "filename", "file_type", "method", "status", "created_at")
+
+
+@with_globals
+def show_command(
+    opts: GlobalOptions,
+    ids: IdsArg = None,
+    ids_from: IdsFromOpt = None,
+    key: KeyOpt = None,
+    asset: AssetOpt = False,
+) -> None:
+    """Show the metadata: a table on a terminal, JSON when piped."""
+    id_stream, several = gather(ids, ids_from)
+    rt = Runtime(opts)
+    with rt.platform() as platform:
+        if several:
+            _show_many(rt, platform, id_stream, key, asset)
+        else:
+            _show_one(rt, platform.get_asset(next(id_stream)), key, asset)
+
+
+def _normalised(asset: dict[str, Any]) -> dict[str, Any]:
+    # Absent, null and {} all mean "none"; always print an object so output pipes back in.
+    return {**asset, "user_metadata": metadata_of(asset)}
+
+
+def _key_value(asset: dict[str, Any], key: str) -> Any:
+    metadata = metadata_of(asset)
+    if key not in metadata:
+        raise NotFoundError(f"{asset.get('_id', 'asset')}: key {key!r} is not set")
+    return metadata[key]
+
+
+def _show_one(rt: Runtime, asset: dict[str, Any], key: str | None, whole: bool) -> None:
+    if key is not None:
+        rt.stdout.write(raw_value(_key_value(asset, key)) + "\n")
+        return
+    fmt = rt.output_format()
+    metadata = metadata_of(asset)
+    if fmt == "json":
+        rt.stdout.write(dumps(_normalised(asset) if whole else metadata) + "\n")
+    elif fmt == "jsonl":
+        record = _normalised(asset) if whole else {"asset_id": asset.get("_id"), "user_metadata": metadata}
+        rt.stdout.write(dumps(record, pretty=False) + "\n")
+    elif fmt == "table" and whole:
+        fields = [{"field": f, "value": asset.get(f, "")} for f in ASSET_FIELDS]
+        render_rows(rt.stdout, "table", fields, ("field", "value"), title="asset")
+        _metadata_rows(rt, fmt, metadata)
+    else:
+        _metadata_rows(rt, fmt, metadata)
+
+
+def _metadata_rows(rt: Runtime, fmt: str, metadata: dict[str, Any]) -> None:
+    rows = [{"key": k, "value": v, "type": type_name(v)} for k, v in sorted(metadata.items())]
+    render_rows(rt.stdout, fmt, rows, ("key", "value", "type"),
+                title="user_metadata" if fmt == "table" else None)
+
+
+def _show_many(rt: Runtime, platform: Platform, ids: Any, key: str | None, whole: bool) -> None:
+    """JSON lines, one per asset, in input order; failures on stderr."""
+    failures: list[AssetmetaError] = []
+    total = 0
+    for outcome in run_many(ids, platform.get_asset, concurrency=rt.settings.concurrency):
+        total += 1
+        if outcome.error is not None:
+            failures.append(outcome.error)
+            rt.stderr.write(f"error: {outcome.asset_id}: {outcome.error.message}\n")
+            continue
+        asset = outcome.value or {}
+        record: dict[str, Any] = {"asset_id": outcome.asset_id}
+        if whole:
+            record = _normalised(asset)
+        elif key is not None:
+            try:
+                record["value"] = _key_value(asset, key)
+            except NotFoundError as exc:
+                failures.append(exc)
+                rt.stderr.write(f"error: {exc.message}\n")
+                continue
+        else:
+            record["user_metadata"] = metadata_of(asset)
+        rt.stdout.write(dumps(record, pretty=False) + "\n")
+    code = exit_code_for(total, failures)
+    if code is not ExitCode.OK:
+        raise ExitWith(code)

@@ -1,0 +1,71 @@
+"""`assetmeta unset ID KEY...`: one PATCH with each key set to null."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from ..client import METADATA, asset_url
+from ..errors import UsageError
+from ..operations import Writer
+from ..types import Patch
+from .ids import IdsFromOpt, gather
+from .options import GlobalOptions, with_globals
+from .runtime import Runtime
+from .writing import DryRunOpt, FailedToOpt, Planned, print_plan, run_writes
+
+IdArg = Annotated[Optional[str], typer.Argument(metavar="ID", help="The asset id.", show_default=False)]
+KeysArg = Annotated[Optional[list[str]], typer.Argument(metavar="KEY...", help="Keys to remove.",
+                                                        show_default=False)]
+MoreIdsOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--id", "-i", help="Another asset id (repeatable).", show_default=False),
+]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit 4 if a key is not set (one GET first).")]
+
+
+@with_globals
+def unset_command(
+    opts: GlobalOptions,
+    asset_id: IdArg = None,
+    keys: KeysArg = None,
+    more_ids: MoreIdsOpt = None,
+    ids_from: IdsFromOpt = None,
+    strict: StrictOpt = False,
+    dry_run: DryRunOpt = False,
+    failed_to: FailedToOpt = None,
+) -> None:
+    """Remove keys from the metadata. Keys that are not set are not an error."""
+    if asset_id is not None and ids_from is not None and not keys:
+        # `unset --ids-from F KEY`: with ids from a file the first word is a key.
+        asset_id, keys = None, [asset_id]
+    if not keys:
+        raise UsageError("no key given", hint="usage: assetmeta unset ID KEY...")
+    patch = _null_patch(keys)
+    ids = ([asset_id] if asset_id else []) + list(more_ids or [])
+    id_stream, several = gather(ids, ids_from)
+    rt = Runtime(opts)
+    if dry_run:
+        base = rt.base_url
+        print_plan(rt, [Planned("PATCH", asset_url(base, i, METADATA), {"user_metadata": patch})
+                        for i in id_stream])
+        return
+    with rt.platform() as platform:
+        writer = Writer(platform, rt.journal(), "unset")
+        compare = rt.settings.journal
+        required = keys if strict else []
+        run_writes(rt, "unset", id_stream, several,
+                   lambda i: writer.merge(i, patch, compare=compare, require_keys=required),
+                   failed_to=failed_to)
+
+
+def _null_patch(keys: list[str]) -> Patch:
+    patch: Patch = {}
+    for key in keys:
+        if not key:
+            raise UsageError("empty key", hint="usage: assetmeta unset ID KEY...")
+        if key in patch:
+            raise UsageError(f"key {key!r} given twice")
+        patch[key] = None
+    return patch

@@ -1,0 +1,165 @@
+"""The shared run of every write command: dry run, batch, progress, report, summary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from ..batch import exit_code_for, run_many
+from ..errors import AssetmetaError, ExitCode
+from ..metadata import type_name
+from ..output import dumps
+from ..types import Patch
+from .runtime import Runtime
+
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the requests it would send; send nothing.")]
+FailedToOpt = Annotated[
+    Optional[Path],
+    typer.Option("--failed-to", help="Write the ids that failed to FILE, one a line.", show_default=False),
+]
+
+
+@dataclass(frozen=True)
+class Planned:
+    method: str
+    url: str
+    body: Any = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"method": self.method, "url": self.url, "body": self.body}
+
+
+class ExitWith(Exception):
+    """Leave with this code; everything worth saying was said."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def print_plan(rt: Runtime, plans: list[Planned]) -> None:
+    fmt = rt.output_format(default="text")
+    if fmt in ("json",):
+        rt.stdout.write(dumps([p.as_json() for p in plans]) + "\n")
+        return
+    for plan in plans:
+        if fmt == "jsonl":
+            rt.stdout.write(dumps(plan.as_json(), pretty=False) + "\n")
+            continue
+        rt.stdout.write(f"{plan.method} {plan.url}\n")
+        if plan.body is not None:
+            rt.stdout.write(dumps(plan.body, pretty=False) + "\n")
+
+
+def describe_sent(patch: Patch) -> str:
+    return ", ".join(
+        f"{key} removed" if value is None else f"{key} ({type_name(value)})"
+        for key, value in patch.items()
+    )
+
+
+def describe(result: Any) -> str:
+    """One line of what happened to one asset."""
+    changes = result.changes
+    if result.action == "sent":
+        return f"{result.asset_id}: sent {describe_sent(result.sent or {})}"
+    if result.action == "unchanged" or changes is None:
+        return f"{result.asset_id}: unchanged"
+    after = result.after or {}
+    parts = [f"added {k} ({type_name(after.get(k))})" for k in changes.added]
+    parts += [f"updated {k} ({type_name(after.get(k))})" for k in changes.updated]
+    parts += [f"removed {k}" for k in changes.removed]
+    return f"{result.asset_id}: " + ", ".join(parts)
+
+
+def result_json(result: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"asset_id": result.asset_id, "action": result.action}
+    if result.changes is not None:
+        for name in ("added", "updated", "removed", "unchanged"):
+            data[name] = getattr(result.changes, name)
+    if result.after is not None:
+        data["user_metadata"] = result.after
+    return data
+
+
+def run_writes(
+    rt: Runtime,
+    command: str,
+    ids: Iterator[str],
+    several: bool,
+    task: Callable[[str], Any],
+    *,
+    failed_to: Path | None = None,
+) -> None:
+    """Run `task` over the ids, report each, summarise, and leave with the right code."""
+    counts = {"changed": 0, "unchanged": 0, "sent": 0}
+    failures: list[AssetmetaError] = []
+    failed_ids: list[str] = []
+    total = 0
+    fmt = rt.opts.output.value if rt.opts.output is not None else None
+    with _progress(rt, several) as advance:
+        for outcome in run_many(ids, task, concurrency=rt.settings.concurrency):
+            total += 1
+            advance()
+            if outcome.error is not None:
+                failures.append(outcome.error)
+                failed_ids.append(outcome.asset_id)
+                rt.stderr.write(f"error: {_error_line(outcome.asset_id, outcome.error)}\n")
+                continue
+            result = outcome.value
+            counts[result.action] = counts.get(result.action, 0) + 1
+            if fmt in ("json", "jsonl"):
+                rt.stdout.write(dumps(result_json(result), pretty=False) + "\n")
+            rt.info(describe(result))
+    if failed_to is not None:
+        failed_to.write_text("".join(f"{i}\n" for i in failed_ids), encoding="utf-8")
+    if several:
+        done = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
+        rt.info(f"{command}: {done or 'nothing done'}, {len(failures)} failed (of {total})")
+    code = exit_code_for(total, failures)
+    if code is not ExitCode.OK:
+        if not several and failures and failures[0].hint:
+            rt.stderr.write(f"hint: {failures[0].hint}\n")
+        raise ExitWith(code)
+
+
+def _error_line(asset_id: str, error: AssetmetaError) -> str:
+    message = error.message
+    return message if message.startswith(asset_id) else f"{asset_id}: {message}"
+
+
+class _NoProgress:
+    def __enter__(self) -> Callable[[], None]:
+        return lambda: None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class _Progress:
+    def __init__(self, rt: Runtime) -> None:
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        console = Console(file=rt.stderr, markup=False, highlight=False)
+        self._bar = Progress(SpinnerColumn(), TextColumn("{task.completed} assets"),
+                             TimeElapsedColumn(), console=console, transient=True,
+                             redirect_stdout=False)
+        self._task = self._bar.add_task("assets", total=None)
+
+    def __enter__(self) -> Callable[[], None]:
+        self._bar.start()
+        return lambda: self._bar.advance(self._task)
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.stop()
+
+
+def _progress(rt: Runtime, several: bool) -> _NoProgress | _Progress:
+    if several and rt.terminal.stderr_tty and not rt.quiet:
+        return _Progress(rt)
+    return _NoProgress()

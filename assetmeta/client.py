@@ -1,0 +1,350 @@
+"""The platform's REST API over httpx: URLs, auth, retries, and errors mapped to exit codes.
+
+Nothing here knows about the terminal; a `log` callback receives one line per attempt.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from .errors import AssetmetaError, AuthError, NotFoundError, UnavailableError, UsageError
+from .ratelimit import Throttle
+from .types import Metadata, Patch
+
+_ASSET_ID = re.compile(r"[A-Za-z0-9_-]{1,200}\Z")
+_RETRY_STATUSES = frozenset({408, 409, 429})
+_BACKOFF_BASE = 0.5
+_BACKOFF_CAP = 10.0
+_RETRY_AFTER_CAP = 60.0
+PAGE_LIMIT_MAX = 50
+METADATA = "/user-metadata"
+
+Log = Callable[[str], None]
+
+
+def check_asset_id(asset_id: str) -> str:
+    """Only letters, digits, '_' and '-' may form a path segment: no '..', '/', '?', '%', '#'."""
+    if not _ASSET_ID.match(asset_id):
+        shown = asset_id if asset_id.isprintable() else repr(asset_id)
+        raise UsageError(
+            f"invalid asset id {shown!r}: only letters, digits, '_' and '-' are allowed",
+            hint="platform asset ids are 24 hex digits",
+        )
+    return asset_id
+
+
+def asset_url(base_url: str, asset_id: str, suffix: str = "") -> str:
+    """The URL of an asset: the id is checked, then still percent-encoded."""
+    return f"{base_url.rstrip('/')}/assets/{quote(check_asset_id(asset_id), safe='')}{suffix}"
+
+
+class ApiError(AssetmetaError):
+    """A request the platform refused; `status` and `code` are the platform's."""
+
+    def __init__(
+        self, message: str, *, status: int | None, code: str = "", hint: str | None = None
+    ):
+        super().__init__(message, hint)
+        self.status = status
+        self.code = code
+
+
+class ApiUsageError(ApiError, UsageError):
+    pass
+
+
+class ApiAuthError(ApiError, AuthError):
+    pass
+
+
+class ApiNotFoundError(ApiError, NotFoundError):
+    pass
+
+
+class ApiUnavailableError(ApiError, UnavailableError):
+    pass
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _error_fields(response: httpx.Response) -> tuple[str, str]:
+    """The platform's code and message, from `{code, message}` or `{error: {code, message}}`."""
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError):
+        return "", ""
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        body = body["error"]
+    if not isinstance(body, dict):
+        return "", ""
+    return str(body.get("code") or ""), str(body.get("message") or "")
+
+
+def error_for(response: httpx.Response, what: str) -> ApiError:
+    status = response.status_code
+    code, message = _error_fields(response)
+    detail = _one_line(message) if message else response.reason_phrase or "error"
+    text = f"{what}: {detail} (HTTP {status}{', ' + code if code else ''})"
+    kind: type[ApiError] = ApiError
+    hint = None
+    if status == 400:
+        kind = ApiUsageError
+    elif status in (401, 403):
+        kind = ApiAuthError
+        hint = "check the API key (TWELVE_LABS_API_KEY) and its permissions"
+    elif status == 404:
+        kind = ApiNotFoundError
+    elif status == 429 or status >= 500 or status == 408:
+        kind = ApiUnavailableError
+        hint = "the platform is busy or down; try again later, or raise --retries"
+    elif 300 <= status < 400:
+        where = response.headers.get("location", "?")
+        text = (
+            f"{what}: unexpected redirect (HTTP {status}) to {_one_line(where, 120)}, not followed"
+        )
+        hint = "check --base-url; redirects are not followed so the API key stays where it was sent"
+    return kind(text, status=status, code=code, hint=hint)
+
+
+def retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds to wait from `retry-after-ms`, `Retry-After` (seconds or HTTP date)."""
+    ms = headers.get("retry-after-ms")
+    if ms:
+        try:
+            return max(0.0, float(ms) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def backoff(retry: int) -> float:
+    """Exponential from 0.5 s, capped at 10 s, with 25 % jitter."""
+    delay = min(_BACKOFF_CAP, _BACKOFF_BASE * 2 ** (retry - 1))
+    return delay * random.uniform(0.75, 1.25)
+
+
+class Platform:
+    """One httpx connection pool, shared by every thread of a run."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        timeout: float = 30.0,
+        retries: int = 3,
+        max_connections: int = 8,
+        log: Log | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.retries = retries
+        self._log = log
+        self._sleep = sleep
+        self.throttle = Throttle(sleep=sleep)
+        self._http = httpx.Client(
+            headers={"x-api-key": api_key, "user-agent": _user_agent()},
+            timeout=httpx.Timeout(timeout) if timeout > 0 else httpx.Timeout(None),
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+            follow_redirects=False,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Platform:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- endpoints ---------------------------------------------------------------------
+
+    def asset_url(self, asset_id: str, suffix: str = "") -> str:
+        return asset_url(self.base_url, asset_id, suffix)
+
+    def get_asset(self, asset_id: str) -> dict[str, Any]:
+        response = self._send("GET", self.asset_url(asset_id), f"asset {asset_id}")
+        return _json_object(response, f"asset {asset_id}")
+
+    def get_metadata(self, asset_id: str) -> Metadata:
+        return metadata_of(self.get_asset(asset_id))
+
+    def patch_metadata(self, asset_id: str, patch: Patch) -> None:
+        self._send(
+            "PATCH",
+            self.asset_url(asset_id, METADATA),
+            f"asset {asset_id}",
+            body={"user_metadata": patch},
+        )
+
+    def put_metadata(self, asset_id: str, metadata: Metadata) -> None:
+        self._send(
+            "PUT",
+            self.asset_url(asset_id, METADATA),
+            f"asset {asset_id}",
+            body={"user_metadata": metadata},
+        )
+
+    def delete_metadata(self, asset_id: str) -> None:
+        self._send("DELETE", self.asset_url(asset_id, METADATA), f"asset {asset_id}")
+
+    def list_page(
+        self,
+        page: int,
+        *,
+        page_limit: int = PAGE_LIMIT_MAX,
+        asset_types: Sequence[str] = (),
+        filename: str | None = None,
+    ) -> dict[str, Any]:
+        params: list[tuple[str, str | int]] = [("page", page), ("page_limit", page_limit)]
+        params += [("asset_types", t) for t in asset_types]
+        if filename:
+            params.append(("filename", filename))
+        response = self._send("GET", f"{self.base_url}/assets", "list assets", params=params)
+        return _json_object(response, "list assets")
+
+    def iter_assets(
+        self, *, asset_types: Sequence[str] = (), filename: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every asset, page after page; one page is held at a time."""
+        page = 1
+        while True:
+            body = self.list_page(page, asset_types=asset_types, filename=filename)
+            data = body.get("data") or []
+            yield from (asset for asset in data if isinstance(asset, dict))
+            info = body.get("page_info") or {}
+            total = info.get("total_page") if isinstance(info, dict) else None
+            if not data or not isinstance(total, int) or page >= total:
+                return
+            page += 1
+
+    # -- the one place requests are sent -----------------------------------------------
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        what: str,
+        *,
+        body: object = None,
+        params: list[tuple[str, str | int]] | None = None,
+    ) -> httpx.Response:
+        content = None
+        headers = {}
+        if body is not None:
+            content = json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
+            headers["content-type"] = "application/json"
+        retry = 0
+        while True:
+            self.throttle.wait()
+            started = time.monotonic()
+            try:
+                response = self._http.request(
+                    method, url, content=content, headers=headers, params=params
+                )
+            except httpx.TransportError as exc:
+                self._trace(method, url, None, started, retry, type(exc).__name__)
+                if retry >= self.retries:
+                    raise _transport_error(exc, what, retry) from None
+                retry += 1
+                self._sleep(backoff(retry))
+                continue
+            self._trace(method, url, response.status_code, started, retry)
+            self.throttle.observe(response.headers)
+            status = response.status_code
+            if status < 300:
+                return response
+            if status in _RETRY_STATUSES or status >= 500:
+                wait = retry_after(response.headers)
+                if status == 429 and wait is not None:
+                    self.throttle.block(min(wait, _RETRY_AFTER_CAP))
+                if retry < self.retries:
+                    retry += 1
+                    pause = min(wait, _RETRY_AFTER_CAP) if wait is not None else backoff(retry)
+                    self._sleep(pause)
+                    continue
+                error = error_for(response, what)
+                if retry:
+                    error.message += f" after {retry} {'retry' if retry == 1 else 'retries'}"
+                raise error
+            raise error_for(response, what)
+
+    def _trace(
+        self,
+        method: str,
+        url: str,
+        status: int | None,
+        started: float,
+        retry: int,
+        failure: str = "",
+    ) -> None:
+        if self._log is None:
+            return
+        ms = (time.monotonic() - started) * 1000
+        outcome = str(status) if status is not None else failure
+        self._log(f"{method} {url} -> {outcome} in {ms:.0f} ms (retry {retry})")
+
+
+def _transport_error(exc: httpx.TransportError, what: str, retries: int) -> ApiUnavailableError:
+    if isinstance(exc, httpx.TimeoutException):
+        reason = "timed out"
+    elif isinstance(exc, httpx.ConnectError):
+        reason = "could not connect"
+    else:
+        reason = "connection failed"
+    after = f" after {retries} {'retry' if retries == 1 else 'retries'}" if retries else ""
+    return ApiUnavailableError(
+        f"{what}: {reason} ({_one_line(str(exc) or type(exc).__name__, 120)}){after}",
+        status=None,
+        hint="check --base-url and the network, or raise --timeout/--retries",
+    )
+
+
+def _json_object(response: httpx.Response, what: str) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    if not isinstance(body, dict):
+        raise ApiError(
+            f"{what}: the server's answer was not a JSON object", status=response.status_code
+        )
+    return body
+
+
+def metadata_of(asset: Mapping[str, Any]) -> Metadata:
+    """Absent, null and {} all mean "no metadata"."""
+    value = asset.get("user_metadata")
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _user_agent() -> str:
+    from . import __version__
+
+    return f"assetmeta/{__version__}"

@@ -1,0 +1,173 @@
+"""What each write does to one asset, in terms of requests, journal entries and results.
+
+The library layer under the commands: it knows the platform client and the journal, never
+the terminal. Every write that changes something is journaled before it is sent, so
+`assetmeta undo` can always go back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from .client import ApiError, Platform
+from .errors import AssetmetaError, ExitCode, NotFoundError
+from .journal import Journal, JournalEntry
+from .metadata import Changes, apply_merge, apply_replace, diff
+from .types import Metadata, Patch
+
+STRATEGIES = ("delete-patch", "put", "auto")
+
+
+@dataclass
+class Result:
+    asset_id: str
+    action: str  # "changed", "unchanged", "sent" (not compared: --no-journal)
+    changes: Changes | None = None
+    before: Metadata | None = None
+    after: Metadata | None = None
+    sent: Patch | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class ReplaceFailed(AssetmetaError):
+    """A replace that did not complete; the message says what state the asset is in."""
+
+    def __init__(self, message: str, exit_code: ExitCode, hint: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.exit_code = exit_code
+
+
+class PutUnsupported(AssetmetaError):
+    exit_code = ExitCode.FAILURE
+
+
+class Writer:
+    def __init__(self, platform: Platform, journal: Journal | None, command: str) -> None:
+        self.platform = platform
+        self.journal = journal
+        self.command = command
+
+    # -- journal -----------------------------------------------------------------------
+
+    def _record(self, asset_id: str, before: Metadata, after: Metadata | None) -> str | None:
+        if self.journal is None:
+            return None
+        entry = JournalEntry.new(
+            asset_id=asset_id, command=self.command, base_url=self.platform.base_url,
+            before=before, after=after,
+        )
+        self.journal.append(entry)
+        return entry.id
+
+    def _mark(self, entry_id: str | None, asset_id: str, status: str) -> None:
+        if self.journal is not None and entry_id is not None:
+            self.journal.mark(entry_id, status, asset_id=asset_id)
+
+    # -- merge: set and unset ------------------------------------------------------------
+
+    def merge(self, asset_id: str, patch: Patch, *, compare: bool,
+              require_keys: Sequence[str] = ()) -> Result:
+        """PATCH the asset. With `compare`, GET first: journal, report, skip no-ops."""
+        if not compare and not require_keys:
+            self.platform.patch_metadata(asset_id, patch)
+            return Result(asset_id, "sent", sent=patch)
+        before = self.platform.get_metadata(asset_id)
+        missing = [key for key in require_keys if key not in before]
+        if missing:
+            raise NotFoundError(f"{asset_id}: not set: {', '.join(missing)}")
+        after = apply_merge(before, patch)
+        changes = diff(before, after, asked=list(patch))
+        if not changes.any:
+            return Result(asset_id, "unchanged", changes, before, after)
+        entry_id = self._record(asset_id, before, after) if compare else None
+        self._send_marked(entry_id, asset_id, lambda: self.platform.patch_metadata(asset_id, patch))
+        return Result(asset_id, "changed", changes, before, after, sent=patch)
+
+    def _send_marked(self, entry_id: str | None, asset_id: str, send: Callable[[], None]) -> None:
+        try:
+            send()
+        except BaseException:
+            self._mark(entry_id, asset_id, "failed")
+            raise
+        self._mark(entry_id, asset_id, "done")
+
+    # -- clear ---------------------------------------------------------------------------
+
+    def clear(self, asset_id: str) -> Result:
+        before = self.platform.get_metadata(asset_id)
+        if not before:
+            return Result(asset_id, "unchanged", diff(before, {}), before, {})
+        entry_id = self._record(asset_id, before, {})
+        self._send_marked(entry_id, asset_id, lambda: self.platform.delete_metadata(asset_id))
+        return Result(asset_id, "changed", diff(before, {}), before, {})
+
+    # -- replace -------------------------------------------------------------------------
+
+    def replace(self, asset_id: str, values: Patch, *, strategy: str = "delete-patch") -> Result:
+        """Make the stored metadata exactly `values`, or leave it as it was and say so."""
+        wanted = apply_replace(values)
+        before = self.platform.get_metadata(asset_id)
+        changes = diff(before, wanted)
+        if not changes.any:
+            return Result(asset_id, "unchanged", changes, before, wanted)
+        entry_id = self._record(asset_id, before, wanted)
+        if strategy in ("put", "auto"):
+            try:
+                self.platform.put_metadata(asset_id, wanted)
+            except ApiError as exc:
+                if not _route_missing(exc):
+                    self._mark(entry_id, asset_id, "failed")
+                    raise
+                if strategy == "put":
+                    self._mark(entry_id, asset_id, "failed")
+                    raise PutUnsupported(
+                        f"{asset_id}: the server has no PUT route for metadata (HTTP {exc.status});"
+                        " nothing was changed",
+                        hint="use --strategy delete-patch, or --strategy auto to fall back",
+                    ) from None
+            else:
+                self._mark(entry_id, asset_id, "done")
+                return Result(asset_id, "changed", changes, before, wanted, sent=dict(wanted))
+        self._delete_then_patch(asset_id, before, wanted, entry_id)
+        return Result(asset_id, "changed", changes, before, wanted, sent=dict(wanted))
+
+    def _delete_then_patch(self, asset_id: str, before: Metadata, wanted: Metadata,
+                           entry_id: str | None) -> None:
+        step = "DELETE"
+        try:
+            self.platform.delete_metadata(asset_id)
+            step = "PATCH"
+            if wanted:
+                self.platform.patch_metadata(asset_id, dict(wanted))
+        except (AssetmetaError, KeyboardInterrupt) as exc:
+            raise self._roll_back(asset_id, before, entry_id, step, exc) from None
+        self._mark(entry_id, asset_id, "done")
+
+    def _roll_back(self, asset_id: str, before: Metadata, entry_id: str | None, step: str,
+                   cause: BaseException) -> ReplaceFailed:
+        """The replace broke after the snapshot: put the snapshot back (PATCH is a merge of it
+        over whatever is there, so it is right whether or not the DELETE took effect)."""
+        interrupted = isinstance(cause, KeyboardInterrupt)
+        code = ExitCode.INTERRUPTED if interrupted else getattr(cause, "exit_code", ExitCode.FAILURE)
+        reason = "interrupted" if interrupted else str(cause)
+        try:
+            if before:
+                self.platform.patch_metadata(asset_id, dict(before))
+        except (AssetmetaError, KeyboardInterrupt) as restore_error:
+            self._mark(entry_id, asset_id, "failed")
+            return ReplaceFailed(
+                f"{asset_id}: replace failed at {step} ({reason}) and restoring the previous "
+                f"metadata failed too ({restore_error}); its metadata may now be empty",
+                code, hint=f"the previous metadata is in the journal: run 'assetmeta undo {asset_id}'",
+            )
+        self._mark(entry_id, asset_id, "rolled-back")
+        return ReplaceFailed(
+            f"{asset_id}: replace failed at {step} ({reason}); the previous metadata was restored",
+            code, hint="nothing changed; run the command again when the platform answers",
+        )
+
+
+def _route_missing(exc: ApiError) -> bool:
+    """404 or 405 from the route itself (not "no such asset") means an older server."""
+    return exc.status in (404, 405) and exc.code != "resource_not_exist"
