@@ -15,6 +15,7 @@ from typing import Generic, TypeVar
 from .errors import AssetmetaError, ExitCode
 
 T = TypeVar("T")
+I = TypeVar("I")
 
 
 @dataclass
@@ -25,27 +26,29 @@ class Outcome(Generic[T]):
 
 
 def run_many(
-    ids: Iterable[str], task: Callable[[str], T], *, concurrency: int
+    items: Iterable[I], task: Callable[[I], T], *, concurrency: int,
+    label: Callable[[I], str] = str,
 ) -> Iterator[Outcome[T]]:
-    """Yield one Outcome per id, in input order. Expected errors are captured, others raise."""
+    """Yield one Outcome per item (an id, or an id with its metadata), in input order.
+    Expected errors are captured in the Outcome; anything else propagates."""
 
-    def call(asset_id: str) -> Outcome[T]:
+    def call(item: I) -> Outcome[T]:
         try:
-            return Outcome(asset_id, value=task(asset_id))
+            return Outcome(label(item), value=task(item))
         except AssetmetaError as exc:
-            return Outcome(asset_id, error=exc)
+            return Outcome(label(item), error=exc)
 
     if concurrency <= 1:
-        for asset_id in ids:
-            yield call(asset_id)
+        for item in items:
+            yield call(item)
         return
     window: deque[Future[Outcome[T]]] = deque()
     # Keep a little more than `concurrency` in flight so a slow head doesn't idle the pool.
     depth = concurrency * 2
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="assetmeta") as pool:
         try:
-            for asset_id in ids:
-                window.append(pool.submit(call, asset_id))
+            for item in items:
+                window.append(pool.submit(call, item))
                 while len(window) >= depth or (window and window[0].done()):
                     yield window.popleft().result()
             while window:

@@ -7,71 +7,31 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
-from .errors import AssetmetaError, AuthError, NotFoundError, UnavailableError, UsageError
+from .errors import (
+    ApiAuthError,
+    ApiError,
+    ApiNotFoundError,
+    ApiUnavailableError,
+    ApiUsageError,
+)
 from .ratelimit import Throttle
 from .types import Metadata, Patch
+from .urls import METADATA, asset_url, metadata_of
 
-_ASSET_ID = re.compile(r"[A-Za-z0-9_-]{1,200}\Z")
 _RETRY_STATUSES = frozenset({408, 409, 429})
 _BACKOFF_BASE = 0.5
 _BACKOFF_CAP = 10.0
 _RETRY_AFTER_CAP = 60.0
 PAGE_LIMIT_MAX = 50
-METADATA = "/user-metadata"
 
 Log = Callable[[str], None]
-
-
-def check_asset_id(asset_id: str) -> str:
-    """Only letters, digits, '_' and '-' may form a path segment: no '..', '/', '?', '%', '#'."""
-    if not _ASSET_ID.match(asset_id):
-        shown = asset_id if asset_id.isprintable() else repr(asset_id)
-        raise UsageError(
-            f"invalid asset id {shown!r}: only letters, digits, '_' and '-' are allowed",
-            hint="platform asset ids are 24 hex digits",
-        )
-    return asset_id
-
-
-def asset_url(base_url: str, asset_id: str, suffix: str = "") -> str:
-    """The URL of an asset: the id is checked, then still percent-encoded."""
-    return f"{base_url.rstrip('/')}/assets/{quote(check_asset_id(asset_id), safe='')}{suffix}"
-
-
-class ApiError(AssetmetaError):
-    """A request the platform refused; `status` and `code` are the platform's."""
-
-    def __init__(
-        self, message: str, *, status: int | None, code: str = "", hint: str | None = None
-    ):
-        super().__init__(message, hint)
-        self.status = status
-        self.code = code
-
-
-class ApiUsageError(ApiError, UsageError):
-    pass
-
-
-class ApiAuthError(ApiError, AuthError):
-    pass
-
-
-class ApiNotFoundError(ApiError, NotFoundError):
-    pass
-
-
-class ApiUnavailableError(ApiError, UnavailableError):
-    pass
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -336,12 +296,6 @@ def _json_object(response: httpx.Response, what: str) -> dict[str, Any]:
             f"{what}: the server's answer was not a JSON object", status=response.status_code
         )
     return body
-
-
-def metadata_of(asset: Mapping[str, Any]) -> Metadata:
-    """Absent, null and {} all mean "no metadata"."""
-    value = asset.get("user_metadata")
-    return dict(value) if isinstance(value, dict) else {}
 
 
 def _user_agent() -> str:

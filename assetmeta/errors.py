@@ -49,3 +49,30 @@ class UnavailableError(AssetmetaError):
     """The platform stayed unavailable after retries: 429, 5xx, timeout or network."""
 
     exit_code = ExitCode.UNAVAILABLE
+
+
+class ApiError(AssetmetaError):
+    """A request the platform refused; `status` and `code` are the platform's."""
+
+    def __init__(
+        self, message: str, *, status: int | None, code: str = "", hint: str | None = None
+    ):
+        super().__init__(message, hint)
+        self.status = status
+        self.code = code
+
+
+class ApiUsageError(ApiError, UsageError):
+    pass
+
+
+class ApiAuthError(ApiError, AuthError):
+    pass
+
+
+class ApiNotFoundError(ApiError, NotFoundError):
+    pass
+
+
+class ApiUnavailableError(ApiError, UnavailableError):
+    pass

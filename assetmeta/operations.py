@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .client import ApiError, Platform
-from .errors import AssetmetaError, ExitCode, NotFoundError
+from .errors import ApiError, AssetmetaError, ExitCode, NotFoundError
 from .journal import Journal, JournalEntry
 from .metadata import Changes, apply_merge, apply_replace, diff
 from .types import Metadata, Patch
+
+if TYPE_CHECKING:
+    from .client import Platform
 
 STRATEGIES = ("delete-patch", "put", "auto")
 
@@ -43,8 +46,11 @@ class PutUnsupported(AssetmetaError):
 
 
 class Writer:
-    def __init__(self, platform: Platform, journal: Journal | None, command: str) -> None:
+    def __init__(self, platform: Platform, journal: Journal | None, command: str,
+                 target: str | None = None) -> None:
         self.platform = platform
+        # Which platform the journal entries belong to (the sandbox's port changes every run).
+        self.target = target or platform.base_url
         self.journal = journal
         self.command = command
 
@@ -54,7 +60,7 @@ class Writer:
         if self.journal is None:
             return None
         entry = JournalEntry.new(
-            asset_id=asset_id, command=self.command, base_url=self.platform.base_url,
+            asset_id=asset_id, command=self.command, base_url=self.target,
             before=before, after=after,
         )
         self.journal.append(entry)

@@ -7,7 +7,10 @@ from typing import Annotated, Optional
 import typer
 
 from .. import __version__
+from .bulk_cmd import apply_command, export_command
 from .clear_cmd import clear_command
+from .config_cmd import config_app
+from .emulator_cmd import emulator_command
 from .history_cmd import history_command, undo_command
 from .options import ANNOTATIONS, GlobalOptions
 from .replace_cmd import replace_command
@@ -66,3 +69,7 @@ app.command("replace")(replace_command)
 app.command("show")(show_command)
 app.command("history")(history_command)
 app.command("undo")(undo_command)
+app.command("export")(export_command)
+app.command("apply")(apply_command)
+app.add_typer(config_app, name="config")
+app.command("emulator")(emulator_command)

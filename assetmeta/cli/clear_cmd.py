@@ -7,9 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..client import METADATA, asset_url
+from ..urls import METADATA, asset_url
 from ..errors import ExitCode, UsageError
-from ..operations import Writer
 from .ids import IdsFromOpt, gather
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
@@ -39,7 +38,7 @@ def clear_command(
     if not yes:
         _confirm(rt, ids or [], several)
     with rt.platform() as platform:
-        writer = Writer(platform, rt.journal(), "clear")
+        writer = rt.writer(platform, "clear")
         run_writes(rt, "clear", id_stream, several, writer.clear, failed_to=failed_to)
 
 

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import NotFoundError
+from ..urls import check_asset_id
 from ..journal import JournalEntry
 from ..metadata import diff
-from ..operations import Writer
 from ..output import render_rows
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
@@ -31,8 +31,6 @@ def _summary(entry: JournalEntry) -> str:
 @with_globals
 def history_command(opts: GlobalOptions, asset_id: IdArg) -> None:
     """List the journaled changes of an asset, oldest first."""
-    from ..client import check_asset_id
-
     check_asset_id(asset_id)
     rt = Runtime(opts)
     entries = rt.journal().entries(asset_id)
@@ -54,20 +52,17 @@ def history_command(opts: GlobalOptions, asset_id: IdArg) -> None:
 @with_globals
 def undo_command(opts: GlobalOptions, asset_id: IdArg, dry_run: DryRunOpt = False) -> None:
     """Restore the metadata as it was before the last change (undo is journaled too)."""
-    from ..client import check_asset_id
-
     check_asset_id(asset_id)
     rt = Runtime(opts)
-    base_url = rt.base_url
-    entry = rt.journal().last(asset_id, base_url=base_url)
+    entry = rt.journal().last(asset_id, base_url=rt.target)
     if entry is None:
-        raise NotFoundError(f"{asset_id}: nothing to undo: no journal entry for this asset at {base_url}")
+        raise NotFoundError(f"{asset_id}: nothing to undo: no journal entry for it at {rt.target}")
     if dry_run:
         rt.stdout.write(f"would restore {asset_id} to its metadata before '{entry.command}' "
                         f"of {entry.time}:\n")
         render_rows(rt.stdout, "json", [entry.before], ())
         return
     with rt.platform() as platform:
-        writer = Writer(platform, rt.journal(), "undo")
+        writer = rt.writer(platform, "undo")
         run_writes(rt, "undo", iter([asset_id]), False,
                    lambda i: writer.replace(i, dict(entry.before)))

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..client import check_asset_id
+from ..urls import check_asset_id
 from ..errors import UsageError
 
 IdsFromOpt = Annotated[

@@ -5,8 +5,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated
 
-from ..client import METADATA, asset_url
-from ..operations import Writer
+from ..urls import METADATA, asset_url
 from ..metadata import apply_replace
 from .ids import IdsFromOpt, gather
 from .inputs import FromFileOpt, NoInferOpt, StringifyOpt, read_patch, split_ids_and_items
@@ -56,7 +55,7 @@ def replace_command(
         print_plan(rt, [plan for i in id_stream for plan in _plan(rt.base_url, i, wanted, strategy)])
         return
     with rt.platform() as platform:
-        writer = Writer(platform, rt.journal(), "replace")
+        writer = rt.writer(platform, "replace")
         run_writes(rt, "replace", id_stream, several,
                    lambda i: writer.replace(i, wanted, strategy=strategy.value),
                    failed_to=failed_to)

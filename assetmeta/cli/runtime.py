@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ..client import Platform
     from ..emulator import Emulator
     from ..journal import Journal
+    from ..operations import Writer
 
 SANDBOX_KEY = "sandbox-key"
 
@@ -103,6 +104,18 @@ class Runtime:
             if self._sandbox is not None:
                 self._sandbox.stop()
                 self._sandbox = None
+
+    @property
+    def target(self) -> str:
+        """The platform's identity in the journal: its base URL, or the sandbox's state file."""
+        if self.settings.sandbox:
+            return f"sandbox:{self.settings.state_dir / 'sandbox.json'}"
+        return self.settings.base_url
+
+    def writer(self, platform: Platform, command: str) -> Writer:
+        from ..operations import Writer
+
+        return Writer(platform, self.journal(), command, self.target)
 
     def journal(self) -> Journal:
         from ..journal import Journal

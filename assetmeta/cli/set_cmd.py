@@ -6,9 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..client import METADATA, asset_url
+from ..urls import METADATA, asset_url
 from ..errors import UsageError
-from ..operations import Writer
 from .ids import IdsFromOpt, gather
 from .inputs import FromFileOpt, NoInferOpt, StringifyOpt, read_patch, split_ids_and_items
 from .options import GlobalOptions, with_globals
@@ -49,7 +48,7 @@ def set_command(
                         for i in id_stream])
         return
     with rt.platform() as platform:
-        writer = Writer(platform, rt.journal(), "set")
+        writer = rt.writer(platform, "set")
         compare = rt.settings.journal
         run_writes(rt, "set", id_stream, several,
                    lambda asset_id: writer.merge(asset_id, patch, compare=compare),

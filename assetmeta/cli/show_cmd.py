@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from ..batch import exit_code_for, run_many
-from ..client import Platform, metadata_of
+from ..urls import metadata_of
 from ..errors import AssetmetaError, ExitCode, NotFoundError
 from ..metadata import type_name
 from ..output import dumps, raw_value, render_rows
@@ -15,6 +15,9 @@ from .ids import IdsFromOpt, gather
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
 from .writing import ExitWith
+
+if TYPE_CHECKING:
+    from ..client import Platform
 
 IdsArg = Annotated[Optional[list[str]], typer.Argument(metavar="ID...", show_default=False,
                                                        help="Asset ids.")]

@@ -6,9 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..client import METADATA, asset_url
+from ..urls import METADATA, asset_url
 from ..errors import UsageError
-from ..operations import Writer
 from ..types import Patch
 from .ids import IdsFromOpt, gather
 from .options import GlobalOptions, with_globals
@@ -52,7 +51,7 @@ def unset_command(
                         for i in id_stream])
         return
     with rt.platform() as platform:
-        writer = Writer(platform, rt.journal(), "unset")
+        writer = rt.writer(platform, "unset")
         compare = rt.settings.journal
         required = keys if strict else []
         run_writes(rt, "unset", id_stream, several,

@@ -89,11 +89,12 @@ def result_json(result: Any) -> dict[str, Any]:
 def run_writes(
     rt: Runtime,
     command: str,
-    ids: Iterator[str],
+    ids: Iterator[Any],
     several: bool,
-    task: Callable[[str], Any],
+    task: Callable[[Any], Any],
     *,
     failed_to: Path | None = None,
+    label: Callable[[Any], str] = str,
 ) -> None:
     """Run `task` over the ids, report each, summarise, and leave with the right code."""
     counts = {"changed": 0, "unchanged": 0, "sent": 0}
@@ -102,7 +103,7 @@ def run_writes(
     total = 0
     fmt = rt.opts.output.value if rt.opts.output is not None else None
     with _progress(rt, several) as advance:
-        for outcome in run_many(ids, task, concurrency=rt.settings.concurrency):
+        for outcome in run_many(ids, task, concurrency=rt.settings.concurrency, label=label):
             total += 1
             advance()
             if outcome.error is not None:

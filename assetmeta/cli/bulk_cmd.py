@@ -1,0 +1,127 @@
+"""`assetmeta export` and `assetmeta apply`: every asset's metadata out as JSON lines, and back in."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..urls import check_asset_id, metadata_of
+from ..errors import UsageError
+from ..jsoninput import parse_metadata_json
+from ..output import dumps
+from ..types import Patch
+from .options import GlobalOptions, with_globals
+from .runtime import Runtime
+from .writing import DryRunOpt, FailedToOpt, run_writes
+
+
+class AssetType(str, Enum):
+    image = "image"
+    video = "video"
+    audio = "audio"
+    document = "document"
+
+
+@with_globals
+def export_command(
+    opts: GlobalOptions,
+    asset_type: Annotated[Optional[list[AssetType]], typer.Option("--asset-type", help="Only these types (repeatable).",
+                                                                  show_default=False)] = None,
+    filename: Annotated[Optional[str], typer.Option("--filename", help="Only filenames containing this (any case).",
+                                                    show_default=False)] = None,
+) -> None:
+    """Every asset's metadata as JSON lines {"asset_id": ..., "user_metadata": {...}}."""
+    rt = Runtime(opts)
+    types = [t.value for t in asset_type or []]
+    count = 0
+    with rt.platform() as platform:
+        for asset in platform.iter_assets(asset_types=types, filename=filename):
+            record = {"asset_id": asset.get("_id"), "user_metadata": metadata_of(asset)}
+            rt.stdout.write(dumps(record, pretty=False) + "\n")
+            count += 1
+    rt.info(f"export: {count} assets")
+
+
+Line = tuple[int, str, Patch]
+# A line of stdin that failed its check: it fails alone instead of stopping the run.
+Failed = tuple[int, str, UsageError]
+
+
+def _parse_line(number: int, text: str, source: str) -> Line:
+    where = f"{source} line {number}"
+    try:
+        record = json.loads(text)
+    except ValueError:
+        record = None
+    asset_id = record.get("asset_id") if isinstance(record, dict) else None
+    if not isinstance(asset_id, str):
+        raise UsageError(f"{where}: expected {{\"asset_id\": ..., \"user_metadata\": {{...}}}}")
+    try:
+        check_asset_id(asset_id)
+        patch = parse_metadata_json(text.encode("utf-8"), source=where)
+    except UsageError as exc:
+        message = exc.message if exc.message.startswith(where) else f"{where}: {exc.message}"
+        raise UsageError(message, exc.hint) from None
+    return number, asset_id, patch
+
+
+def _lines(source: str) -> Iterator[tuple[int, str]]:
+    stream = sys.stdin if source == "-" else Path(source).open(encoding="utf-8-sig")
+    with stream:
+        for number, text in enumerate(stream, 1):
+            if text.strip():
+                yield number, text
+
+
+@with_globals
+def apply_command(
+    opts: GlobalOptions,
+    source: Annotated[str, typer.Argument(metavar="FILE|-", help="JSON lines as written by export.")],
+    replace: Annotated[bool, typer.Option("--replace", help="Replace each asset's metadata instead of merging.")] = False,
+    dry_run: DryRunOpt = False,
+    failed_to: FailedToOpt = None,
+) -> None:
+    """Merge (or --replace) each line's metadata into its asset, concurrently, journaled.
+
+    A file is checked whole before the first request; standard input is checked line by line.
+    """
+    if source != "-" and not Path(source).is_file():
+        raise UsageError(f"{source}: no such file")
+    name = "<stdin>" if source == "-" else source
+    if source != "-":
+        for number, text in _lines(source):
+            _parse_line(number, text, name)
+    rt = Runtime(opts)
+    if dry_run:
+        for _, asset_id, patch in (_parse_line(n, t, name) for n, t in _lines(source)):
+            verb = "replace" if replace else "merge"
+            rt.stdout.write(dumps({"asset_id": asset_id, verb: patch}, pretty=False) + "\n")
+        return
+    command = "apply --replace" if replace else "apply"
+    with rt.platform() as platform:
+        writer = rt.writer(platform, command)
+
+        def task(line: Line | Failed) -> object:
+            _, asset_id, patch = line
+            if isinstance(patch, UsageError):
+                raise patch
+            if replace:
+                return writer.replace(asset_id, patch)
+            return writer.merge(asset_id, patch, compare=rt.settings.journal)
+
+        run_writes(rt, command, _checked_lines(source, name), True, task, failed_to=failed_to,
+                   label=lambda line: line[1])
+
+
+def _checked_lines(source: str, name: str) -> Iterator[Line | Failed]:
+    for number, text in _lines(source):
+        try:
+            yield _parse_line(number, text, name)
+        except UsageError as exc:
+            yield number, f"line-{number}", exc

@@ -1,0 +1,117 @@
+"""`assetmeta config set|get|list|path`: the config file and its profiles."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from .. import config, paths
+from ..errors import NotFoundError, UsageError
+from ..output import Terminal, choose_format, dumps, render_rows
+
+config_app = typer.Typer(help="Read and write the config file and its profiles.",
+                         no_args_is_help=True, rich_markup_mode=None)
+
+ProfileOpt = Annotated[Optional[str], typer.Option("--profile", help="Profile table [default: $ASSETMETA_PROFILE or default].",
+                                                   show_default=False)]
+KeyArg = Annotated[str, typer.Argument(metavar="KEY", help=f"One of: {', '.join(sorted(config.KNOWN_KEYS))}.")]
+
+
+def _path() -> Path:
+    return paths.config_file(os.environ)
+
+
+def _profile(given: str | None) -> str:
+    return given or os.environ.get("ASSETMETA_PROFILE", "").strip() or config.DEFAULT_PROFILE
+
+
+def redact(key: str, value: config.ConfigValue) -> config.ConfigValue:
+    """An API key is shown as its last four characters only."""
+    if key != "api_key" or not isinstance(value, str):
+        return value
+    return "…" + value[-4:] if len(value) > 8 else "…"
+
+
+def _warn_if_open(path: Path) -> None:
+    if config.readable_by_others(path):
+        sys.stderr.write(f"warning: {path} is readable by others; run: chmod 600 {path}\n")
+
+
+@config_app.command("path")
+def path_command() -> None:
+    """Print where the config file is."""
+    typer.echo(str(_path()))
+
+
+@config_app.command("set")
+def set_command(
+    key: KeyArg,
+    value: Annotated[Optional[str], typer.Argument(help="The value; for api_key leave it out to be "
+                                                   "asked (hidden), or '-' to read stdin.")] = None,
+    profile: ProfileOpt = None,
+) -> None:
+    """Set KEY in a profile (the file is written with mode 0600)."""
+    text = _value(key, value)
+    stored = config.coerce(key, text)
+    if key == "api_key" and not stored:
+        raise UsageError("the API key is empty")
+    path = _path()
+    data = config.load(path)
+    data.setdefault(_profile(profile), {})[key] = stored
+    config.save(path, data)
+    sys.stderr.write(f"set {key} = {redact(key, stored)} in [{_profile(profile)}] of {path}\n")
+
+
+def _value(key: str, value: str | None) -> str:
+    if value == "-":
+        return sys.stdin.readline().strip()
+    if value is not None:
+        if key == "api_key":
+            sys.stderr.write("warning: a key on the command line can end up in shell history; "
+                             "'assetmeta config set api_key' with no value asks for it\n")
+        return value
+    if key != "api_key":
+        raise UsageError(f"no value given for {key}")
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().strip()
+    return typer.prompt("API key", hide_input=True).strip()
+
+
+@config_app.command("get")
+def get_command(key: KeyArg, profile: ProfileOpt = None,
+                reveal: Annotated[bool, typer.Option("--reveal", help="Print the API key itself.")] = False) -> None:
+    """Print KEY from a profile (the API key redacted unless --reveal)."""
+    path = _path()
+    _warn_if_open(path)
+    name = _profile(profile)
+    data = config.load(path)
+    table = {**data.get(config.DEFAULT_PROFILE, {}), **data.get(name, {})}
+    if key not in table:
+        raise NotFoundError(f"{key} is not set in [{name}] of {path}")
+    value = table[key] if reveal else redact(key, table[key])
+    typer.echo(value if isinstance(value, str) else dumps(value, pretty=False))
+
+
+@config_app.command("list")
+def list_command(
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="table, json, jsonl or tsv.")] = None,
+) -> None:
+    """List every profile and its settings (the API key as …last4)."""
+    path = _path()
+    _warn_if_open(path)
+    data = config.load(path)
+    rows: list[dict[str, Any]] = [
+        {"profile": name, "key": key, "value": redact(key, value)}
+        for name in sorted(data) for key, value in sorted(data[name].items())
+    ]
+    fmt = output or choose_format(None, Terminal.detect())
+    if fmt not in ("table", "json", "jsonl", "tsv"):
+        raise UsageError(f"unknown output format {fmt!r}")
+    if fmt == "table" and not rows:
+        typer.echo(f"no settings in {path}")
+        return
+    render_rows(sys.stdout, fmt, rows, ("profile", "key", "value"))
