@@ -10,6 +10,7 @@ from .. import __version__
 from .bulk_cmd import apply_command, export_command
 from .clear_cmd import clear_command
 from .config_cmd import config_app
+from .demo_cmd import demo_command
 from .emulator_cmd import emulator_command
 from .history_cmd import history_command, undo_command
 from .options import ANNOTATIONS, GlobalOptions
@@ -73,3 +74,4 @@ app.command("export")(export_command)
 app.command("apply")(apply_command)
 app.add_typer(config_app, name="config")
 app.command("emulator")(emulator_command)
+app.command("demo")(demo_command)

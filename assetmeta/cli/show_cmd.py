@@ -11,6 +11,7 @@ from ..urls import metadata_of
 from ..errors import AssetmetaError, ExitCode, NotFoundError
 from ..metadata import type_name
 from ..output import dumps, raw_value, render_rows
+from .complete import asset_keys
 from .ids import IdsFromOpt, gather
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 IdsArg = Annotated[Optional[list[str]], typer.Argument(metavar="ID...", show_default=False,
                                                        help="Asset ids.")]
 KeyOpt = Annotated[Optional[str], typer.Option("--key", "-k", show_default=False,
+                                               autocompletion=asset_keys,
                                                help="Print only this key's value, raw; exit 4 if absent.")]
 AssetOpt = Annotated[bool, typer.Option("--asset", help="Show the whole asset, not only its metadata.")]
 ASSET_FIELDS = ("_id", "filename", "file_type", "method", "status", "created_at")

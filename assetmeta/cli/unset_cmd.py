@@ -9,6 +9,7 @@ import typer
 from ..urls import METADATA, asset_url
 from ..errors import UsageError
 from ..types import Patch
+from .complete import asset_keys
 from .ids import IdsFromOpt, gather
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
@@ -16,7 +17,8 @@ from .writing import DryRunOpt, FailedToOpt, Planned, print_plan, run_writes
 
 IdArg = Annotated[Optional[str], typer.Argument(metavar="ID", help="The asset id.", show_default=False)]
 KeysArg = Annotated[Optional[list[str]], typer.Argument(metavar="KEY...", help="Keys to remove.",
-                                                        show_default=False)]
+                                                        show_default=False,
+                                                        autocompletion=asset_keys)]
 MoreIdsOpt = Annotated[
     Optional[list[str]],
     typer.Option("--id", "-i", help="Another asset id (repeatable).", show_default=False),

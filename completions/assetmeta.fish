@@ -1,0 +1,1 @@
+complete --command assetmeta --no-files --arguments "(env _ASSETMETA_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) assetmeta)" --condition "env _ASSETMETA_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) assetmeta"
