@@ -1,0 +1,146 @@
+"""Many assets per command: --ids-from, concurrency, partial failure, export and apply."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from assetmeta.emulator import Emulator
+
+from .conftest import Cli, stored
+
+
+def make_assets(emulator: Emulator, count: int, *, metadata: dict[str, Any] | None = None) -> list[str]:
+    ids = [f"{n:024x}" for n in range(1, count + 1)]
+    emulator.store.replace_all([
+        {"_id": i, "filename": f"clip-{n}.mp4", "file_type": "video/mp4", "method": "direct",
+         "status": "ready", "created_at": f"2026-01-01T00:{n // 60:02d}:{n % 60:02d}Z",
+         **({"user_metadata": metadata} if metadata else {})}
+        for n, i in enumerate(ids)
+    ])
+    emulator.clear_requests()
+    return ids
+
+
+def test_set_over_ids_from_a_file(cli: Cli, emulator: Emulator, tmp_path: Path) -> None:
+    ids = make_assets(emulator, 40)
+    listing = tmp_path / "ids.txt"
+    listing.write_text("# uploaded today\n" + "\n".join(ids[:20]) + "\n\n" + "\n".join(ids[20:]) + "\n")
+    run = cli("set", "--ids-from", str(listing), "batch=42", "--concurrency", "8")
+    assert run.code == 0, run.stderr
+    patches = [r for r in emulator.requests if r.method == "PATCH"]
+    assert sorted(r.path.split("/")[3] for r in patches) == sorted(ids)
+    assert all(r.json == {"user_metadata": {"batch": 42}} for r in patches)
+    assert all(stored(emulator, i) == {"batch": 42} for i in ids)
+    assert "40 changed, 0 failed (of 40)" in run.stderr
+
+
+def test_ids_from_stdin_and_no_journal_sends_only_patches(cli: Cli, emulator: Emulator) -> None:
+    ids = make_assets(emulator, 10)
+    run = cli("set", "--ids-from", "-", "k=v", "--no-journal", stdin="\n".join(ids))
+    assert run.code == 0, run.stderr
+    assert [r.method for r in emulator.requests] == ["PATCH"] * 10
+
+
+def test_some_missing_ids_exit_6_and_are_listed(cli: Cli, emulator: Emulator, tmp_path: Path) -> None:
+    ids = make_assets(emulator, 6)
+    missing = ["ffffffffffffffffffffff01", "ffffffffffffffffffffff02"]
+    failed_file = tmp_path / "failed.txt"
+    run = cli("set", *ids[:3], missing[0], *ids[3:], missing[1], "k=1",
+              "--failed-to", str(failed_file))
+    assert run.code == 6
+    assert failed_file.read_text().split() == missing
+    for missing_id in missing:
+        assert f"error: {missing_id}" in run.stderr
+    assert "6 changed, 2 failed (of 8)" in run.stderr
+    assert all(stored(emulator, i) == {"k": 1} for i in ids)
+    # The rerun takes exactly the failed ones.
+    rerun = cli("set", "--ids-from", str(failed_file), "k=1")
+    assert rerun.code == 4
+
+
+def test_a_bad_id_in_a_file_fails_alone(cli: Cli, emulator: Emulator, tmp_path: Path) -> None:
+    ids = make_assets(emulator, 3)
+    listing = tmp_path / "ids.txt"
+    listing.write_text(f"{ids[0]}\n../indexes\n{ids[1]}\n")
+    run = cli("set", "--ids-from", str(listing), "k=1")
+    assert run.code == 6
+    assert "invalid asset id '../indexes'" in run.stderr
+    assert {r.path for r in emulator.requests if "indexes" in r.path} == set()
+
+
+def test_show_several_in_input_order(cli: Cli, emulator: Emulator) -> None:
+    ids = make_assets(emulator, 12, metadata={"k": "v"})
+    order = list(reversed(ids))
+    run = cli("show", *order, "--concurrency", "4")
+    assert run.code == 0
+    lines = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [line["asset_id"] for line in lines] == order
+    assert all(line["user_metadata"] == {"k": "v"} for line in lines)
+
+
+def test_export_follows_pagination(cli: Cli, emulator: Emulator) -> None:
+    ids = make_assets(emulator, 120, metadata={"n": 1})
+    run = cli("export")
+    assert run.code == 0, run.stderr
+    exported = [json.loads(line) for line in run.stdout.splitlines()]
+    assert sorted(e["asset_id"] for e in exported) == sorted(ids)
+    lists = [r for r in emulator.requests if r.path.endswith("/assets")]
+    assert [r.query.get("page") for r in lists] == [["1"], ["2"], ["3"]]
+    assert all(r.query.get("page_limit") == ["50"] for r in lists)
+
+
+def test_export_filters_reach_the_server(cli: Cli, emulator: Emulator) -> None:
+    run = cli("export", "--asset-type", "video", "--asset-type", "image", "--filename", "LAUNCH")
+    assert run.code == 0
+    query = emulator.requests[0].query
+    assert query["asset_types"] == ["video", "image"] and query["filename"] == ["LAUNCH"]
+    names = {emulator.store.get(json.loads(line)["asset_id"])["filename"] for line in run.stdout.splitlines()}
+    assert names and all("launch" in n.lower() for n in names)
+
+
+def test_export_then_apply_round_trips_exactly(cli: Cli, emulator: Emulator, tmp_path: Path) -> None:
+    odd = {"s": "007", "i": 5, "f": 1.5, "b": False, "tags": ["ü", "漢字"], "big": "9007199254740993"}
+    ids = make_assets(emulator, 5, metadata=odd)
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(cli("export").stdout)
+    for i in ids:
+        emulator.store.delete(i)
+    emulator.clear_requests()
+    run = cli("apply", str(dump), "--replace")
+    assert run.code == 0, run.stderr
+    for i in ids:
+        value = stored(emulator, i)
+        assert value == odd and type(value["f"]) is float and type(value["b"]) is bool
+
+
+def test_apply_merges_and_journals(cli: Cli, emulator: Emulator, tmp_path: Path) -> None:
+    ids = make_assets(emulator, 3, metadata={"keep": 1})
+    lines = "".join(json.dumps({"asset_id": i, "user_metadata": {"new": n}}) + "\n" for n, i in enumerate(ids))
+    run = cli("apply", "-", stdin=lines)
+    assert run.code == 0, run.stderr
+    assert [stored(emulator, i) for i in ids] == [{"keep": 1, "new": n} for n in range(3)]
+    history = cli("history", ids[0], "-o", "json")
+    assert json.loads(history.stdout)[0]["command"] == "apply"
+
+
+def test_apply_file_with_a_bad_line_sends_nothing(cli: Cli, emulator: Emulator, tmp_path: Path) -> None:
+    ids = make_assets(emulator, 2)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"asset_id": ids[0], "user_metadata": {"a": 1}}) + "\n"
+                   + json.dumps({"asset_id": ids[1], "user_metadata": {"a": {"nested": 1}}}) + "\n")
+    run = cli("apply", str(bad))
+    assert run.code == 2
+    assert "line 2" in run.stderr
+    assert emulator.requests == []
+
+
+def test_apply_stdin_bad_line_fails_alone(cli: Cli, emulator: Emulator) -> None:
+    ids = make_assets(emulator, 2)
+    lines = (json.dumps({"asset_id": ids[0], "user_metadata": {"a": 1}}) + "\nnot json\n"
+             + json.dumps({"asset_id": ids[1], "user_metadata": {"a": 2}}) + "\n")
+    run = cli("apply", "-", stdin=lines)
+    assert run.code == 6
+    assert stored(emulator, ids[0]) == {"a": 1} and stored(emulator, ids[1]) == {"a": 2}
+    assert "line 2" in run.stderr

@@ -1,0 +1,90 @@
+"""Pacing from the rate-limit headers, with a fake clock; and 429s against the emulator."""
+
+from __future__ import annotations
+
+import time
+
+from assetmeta.emulator import Emulator, Fault
+from assetmeta.ratelimit import Throttle
+
+from .conftest import Cli, stored
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1_000.0
+        self.slept: list[float] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def _headers(limit: int, remaining: int, reset: float) -> dict[str, str]:
+    return {"x-ratelimit-limit": str(limit), "x-ratelimit-remaining": str(remaining),
+            "x-ratelimit-reset": str(reset)}
+
+
+def test_no_headers_no_waiting() -> None:
+    clock = FakeClock()
+    throttle = Throttle(clock=clock.time, sleep=clock.sleep)
+    for _ in range(100):
+        throttle.wait()
+    assert clock.slept == []
+
+
+def test_plenty_left_sends_freely() -> None:
+    clock = FakeClock()
+    throttle = Throttle(clock=clock.time, sleep=clock.sleep)
+    throttle.observe(_headers(100, 90, clock.now + 60))
+    for _ in range(10):
+        throttle.wait()
+    assert clock.slept == []
+
+
+def test_low_budget_is_spread_over_the_window() -> None:
+    clock = FakeClock()
+    throttle = Throttle(clock=clock.time, sleep=clock.sleep)
+    throttle.observe(_headers(100, 10, clock.now + 60))
+    start = clock.now
+    for _ in range(10):
+        throttle.wait()
+    # Ten requests spread over what is left of the window: none faster than the limit allows.
+    assert 50 <= clock.now - start <= 60
+
+
+def test_retry_after_holds_everyone() -> None:
+    clock = FakeClock()
+    throttle = Throttle(clock=clock.time, sleep=clock.sleep)
+    throttle.block(2.5)
+    throttle.wait()
+    assert clock.slept == [2.5]
+
+
+def test_429_with_retry_after_is_waited_out(cli: Cli, emulator: Emulator, asset_id: str) -> None:
+    emulator.faults.add(Fault(method="PATCH", status=429, retry_after=0.4))
+    started = time.monotonic()
+    run = cli("set", asset_id, "k=1", "--retries", "1", "--no-journal")
+    assert run.code == 0, run.stderr
+    assert time.monotonic() - started >= 0.4
+    assert [r.status for r in emulator.requests] == [429, 204]
+    assert stored(emulator, asset_id)["k"] == 1
+
+
+def test_rate_limited_batch_loses_nothing(tmp_path: object, asset_id: str) -> None:
+    """A limit the batch would exceed: the tool paces itself and nothing fails."""
+    from pathlib import Path
+
+    from .conftest import API_KEY
+
+    with Emulator(api_key=API_KEY, rate_limit=1000) as emu:
+        cli = Cli(Path(str(tmp_path)) / "home", emu.base_url)
+        ids = [a["_id"] for a in emu.store.all()]
+        run = cli("set", *ids, "k=1", "--no-journal", "--retries", "3")
+        assert run.code == 0, run.stderr
+        assert [r.status for r in emu.requests].count(429) == 0
+        headers = emu.requests[-1]
+        assert headers.status == 204
