@@ -15,7 +15,7 @@ from typing import Generic, TypeVar
 from .errors import AssetmetaError, ExitCode
 
 T = TypeVar("T")
-I = TypeVar("I")
+ItemT = TypeVar("ItemT")
 
 
 @dataclass
@@ -26,13 +26,16 @@ class Outcome(Generic[T]):
 
 
 def run_many(
-    items: Iterable[I], task: Callable[[I], T], *, concurrency: int,
-    label: Callable[[I], str] = str,
+    items: Iterable[ItemT],
+    task: Callable[[ItemT], T],
+    *,
+    concurrency: int,
+    label: Callable[[ItemT], str] = str,
 ) -> Iterator[Outcome[T]]:
     """Yield one Outcome per item (an id, or an id with its metadata), in input order.
     Expected errors are captured in the Outcome; anything else propagates."""
 
-    def call(item: I) -> Outcome[T]:
+    def call(item: ItemT) -> Outcome[T]:
         try:
             return Outcome(label(item), value=task(item))
         except AssetmetaError as exc:

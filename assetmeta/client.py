@@ -102,7 +102,7 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
 
 def backoff(retry: int) -> float:
     """Exponential from 0.5 s, capped at 10 s, with 25 % jitter."""
-    delay = min(_BACKOFF_CAP, _BACKOFF_BASE * 2 ** (retry - 1))
+    delay = min(_BACKOFF_CAP, _BACKOFF_BASE * 2.0 ** (retry - 1))
     return delay * random.uniform(0.75, 1.25)
 
 
@@ -182,7 +182,10 @@ class Platform:
         asset_types: Sequence[str] = (),
         filename: str | None = None,
     ) -> dict[str, Any]:
-        params: list[tuple[str, str | int]] = [("page", page), ("page_limit", page_limit)]
+        params: list[tuple[str, str | int | float | bool | None]] = [
+            ("page", page),
+            ("page_limit", page_limit),
+        ]
         params += [("asset_types", t) for t in asset_types]
         if filename:
             params.append(("filename", filename))
@@ -213,7 +216,7 @@ class Platform:
         what: str,
         *,
         body: object = None,
-        params: list[tuple[str, str | int]] | None = None,
+        params: list[tuple[str, str | int | float | bool | None]] | None = None,
     ) -> httpx.Response:
         content = None
         headers = {}

@@ -18,7 +18,10 @@ def script(shell: str) -> str:
 
     import assetmeta.cli.app  # noqa: F401  (completion classes are registered on import)
 
-    return get_completion_script(prog_name=PROG, complete_var=COMPLETE_VAR, shell=shell).rstrip() + "\n"
+    return (
+        get_completion_script(prog_name=PROG, complete_var=COMPLETE_VAR, shell=shell).rstrip()
+        + "\n"
+    )
 
 
 def write_all(folder: Path) -> list[Path]:
@@ -32,6 +35,10 @@ def write_all(folder: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "completions"
+    target = (
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else Path(__file__).resolve().parent.parent / "completions"
+    )
     for path in write_all(target):
         print(path)

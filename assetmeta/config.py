@@ -8,16 +8,15 @@ import re
 import stat
 import sys
 from pathlib import Path
-from typing import Union
 
 from .errors import UsageError
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-ConfigValue = Union[str, int, float, bool]
+ConfigValue = str | int | float | bool
 ConfigData = dict[str, dict[str, ConfigValue]]
 
 DEFAULT_PROFILE = "default"

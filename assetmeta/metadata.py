@@ -7,6 +7,7 @@ can never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .types import Metadata, MetaValue, Patch
@@ -28,7 +29,7 @@ def apply_merge(stored: Metadata, patch: Patch) -> Metadata:
     return result
 
 
-def apply_replace(values: Patch) -> Metadata:
+def apply_replace(values: Mapping[str, MetaValue | None]) -> Metadata:
     """PUT: exactly the keys with a value; "", [] and null end up absent."""
     return {k: v for k, v in values.items() if v is not None and not _ignored(v)}
 

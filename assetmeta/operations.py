@@ -7,14 +7,14 @@ the terminal. Every write that changes something is journaled before it is sent,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .errors import ApiError, AssetmetaError, ExitCode, NotFoundError
 from .journal import Journal, JournalEntry
 from .metadata import Changes, apply_merge, apply_replace, diff
-from .types import Metadata, Patch
+from .types import Metadata, MetaValue, Patch
 
 if TYPE_CHECKING:
     from .client import Platform
@@ -46,8 +46,9 @@ class PutUnsupported(AssetmetaError):
 
 
 class Writer:
-    def __init__(self, platform: Platform, journal: Journal | None, command: str,
-                 target: str | None = None) -> None:
+    def __init__(
+        self, platform: Platform, journal: Journal | None, command: str, target: str | None = None
+    ) -> None:
         self.platform = platform
         # Which platform the journal entries belong to (the sandbox's port changes every run).
         self.target = target or platform.base_url
@@ -60,8 +61,11 @@ class Writer:
         if self.journal is None:
             return None
         entry = JournalEntry.new(
-            asset_id=asset_id, command=self.command, base_url=self.target,
-            before=before, after=after,
+            asset_id=asset_id,
+            command=self.command,
+            base_url=self.target,
+            before=before,
+            after=after,
         )
         self.journal.append(entry)
         return entry.id
@@ -72,8 +76,9 @@ class Writer:
 
     # -- merge: set and unset ------------------------------------------------------------
 
-    def merge(self, asset_id: str, patch: Patch, *, compare: bool,
-              require_keys: Sequence[str] = ()) -> Result:
+    def merge(
+        self, asset_id: str, patch: Patch, *, compare: bool, require_keys: Sequence[str] = ()
+    ) -> Result:
         """PATCH the asset. With `compare`, GET first: journal, report, skip no-ops."""
         if not compare and not require_keys:
             self.platform.patch_metadata(asset_id, patch)
@@ -110,7 +115,13 @@ class Writer:
 
     # -- replace -------------------------------------------------------------------------
 
-    def replace(self, asset_id: str, values: Patch, *, strategy: str = "delete-patch") -> Result:
+    def replace(
+        self,
+        asset_id: str,
+        values: Mapping[str, MetaValue | None],
+        *,
+        strategy: str = "delete-patch",
+    ) -> Result:
         """Make the stored metadata exactly `values`, or leave it as it was and say so."""
         wanted = apply_replace(values)
         before = self.platform.get_metadata(asset_id)
@@ -138,8 +149,9 @@ class Writer:
         self._delete_then_patch(asset_id, before, wanted, entry_id)
         return Result(asset_id, "changed", changes, before, wanted, sent=dict(wanted))
 
-    def _delete_then_patch(self, asset_id: str, before: Metadata, wanted: Metadata,
-                           entry_id: str | None) -> None:
+    def _delete_then_patch(
+        self, asset_id: str, before: Metadata, wanted: Metadata, entry_id: str | None
+    ) -> None:
         step = "DELETE"
         try:
             self.platform.delete_metadata(asset_id)
@@ -147,30 +159,45 @@ class Writer:
             if wanted:
                 self.platform.patch_metadata(asset_id, dict(wanted))
         except (AssetmetaError, KeyboardInterrupt) as exc:
-            raise self._roll_back(asset_id, before, entry_id, step, exc) from None
+            raise self._roll_back(asset_id, before, wanted, entry_id, step, exc) from None
         self._mark(entry_id, asset_id, "done")
 
-    def _roll_back(self, asset_id: str, before: Metadata, entry_id: str | None, step: str,
-                   cause: BaseException) -> ReplaceFailed:
-        """The replace broke after the snapshot: put the snapshot back (PATCH is a merge of it
-        over whatever is there, so it is right whether or not the DELETE took effect)."""
+    def _roll_back(
+        self,
+        asset_id: str,
+        before: Metadata,
+        wanted: Metadata,
+        entry_id: str | None,
+        step: str,
+        cause: BaseException,
+    ) -> ReplaceFailed:
+        """The replace broke after the snapshot: put the snapshot back with one PATCH that
+        merges it over whatever is there and deletes the keys only the new set has, so it is
+        right whether the DELETE took effect or not, and whether the PATCH took effect or not
+        (a failure answered after the server applied it, or a lost answer)."""
         interrupted = isinstance(cause, KeyboardInterrupt)
-        code = ExitCode.INTERRUPTED if interrupted else getattr(cause, "exit_code", ExitCode.FAILURE)
+        code = (
+            ExitCode.INTERRUPTED if interrupted else getattr(cause, "exit_code", ExitCode.FAILURE)
+        )
         reason = "interrupted" if interrupted else str(cause)
         try:
-            if before:
-                self.platform.patch_metadata(asset_id, dict(before))
+            restore: Patch = {key: None for key in wanted if key not in before}
+            restore.update(before)
+            if restore:
+                self.platform.patch_metadata(asset_id, restore)
         except (AssetmetaError, KeyboardInterrupt) as restore_error:
             self._mark(entry_id, asset_id, "failed")
             return ReplaceFailed(
                 f"{asset_id}: replace failed at {step} ({reason}) and restoring the previous "
                 f"metadata failed too ({restore_error}); its metadata may now be empty",
-                code, hint=f"the previous metadata is in the journal: run 'assetmeta undo {asset_id}'",
+                code,
+                hint=f"the previous metadata is in the journal: run 'assetmeta undo {asset_id}'",
             )
         self._mark(entry_id, asset_id, "rolled-back")
         return ReplaceFailed(
             f"{asset_id}: replace failed at {step} ({reason}); the previous metadata was restored",
-            code, hint="nothing changed; run the command again when the platform answers",
+            code,
+            hint="nothing changed; run the command again when the platform answers",
         )
 
 

@@ -42,8 +42,9 @@ def dumps(value: Any, *, pretty: bool = True) -> str:
     """Stable JSON: sorted keys, UTF-8 as is, no NaN."""
     if pretty:
         return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, allow_nan=False,
-                      separators=(",", ":"))
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+    )
 
 
 def raw_value(value: Any) -> str:
@@ -61,8 +62,12 @@ def write(out: TextIO, text: str) -> None:
 
 
 def render_rows(
-    out: TextIO, fmt: str, rows: Sequence[Mapping[str, Any]], columns: Sequence[str],
-    *, title: str | None = None,
+    out: TextIO,
+    fmt: str,
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    *,
+    title: str | None = None,
 ) -> None:
     """Rows of records in any format; `columns` orders the table and tsv."""
     if fmt == "json":

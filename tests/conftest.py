@@ -60,8 +60,13 @@ class Cli:
     def config_file(self) -> Path:
         return self.home / ".config" / "assetmeta" / "config.toml"
 
-    def __call__(self, *args: str, stdin: str | bytes | None = None,
-                 env: dict[str, str | None] | None = None, timeout: float = 60) -> Run:
+    def __call__(
+        self,
+        *args: str,
+        stdin: str | bytes | None = None,
+        env: dict[str, str | None] | None = None,
+        timeout: float = 60,
+    ) -> Run:
         full_env = dict(self.env)
         for name, value in (env or {}).items():
             if value is None:
@@ -70,11 +75,18 @@ class Cli:
                 full_env[name] = value
         data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
         proc = subprocess.run(
-            [sys.executable, "-m", "assetmeta", *args], input=data if data is not None else b"",
-            capture_output=True, env=full_env, cwd=self.cwd, timeout=timeout,
+            [sys.executable, "-m", "assetmeta", *args],
+            input=data if data is not None else b"",
+            capture_output=True,
+            env=full_env,
+            cwd=self.cwd,
+            timeout=timeout,
         )
-        run = Run(proc.returncode, proc.stdout.decode("utf-8", "replace"),
-                  proc.stderr.decode("utf-8", "replace"))
+        run = Run(
+            proc.returncode,
+            proc.stdout.decode("utf-8", "replace"),
+            proc.stderr.decode("utf-8", "replace"),
+        )
         check_output(run, self.secrets | {v for k, v in full_env.items() if "KEY" in k and v})
         return run
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -41,7 +41,7 @@ def _version(value: bool) -> None:
 
 
 VersionOpt = Annotated[
-    Optional[bool],
+    bool | None,
     typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
 ]
 

@@ -17,9 +17,9 @@ def _say(text: str) -> None:
 
 
 def run(args: list[str]) -> int:
-    from .app import app
-
     import typer.main
+
+    from .app import app
 
     command = typer.main.get_command(app)
     debug = "--debug" in args

@@ -1,21 +1,22 @@
-"""`assetmeta export` and `assetmeta apply`: every asset's metadata out as JSON lines, and back in."""
+"""`assetmeta export` and `assetmeta apply`: all metadata out as JSON lines, and back in."""
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ..urls import check_asset_id, metadata_of
 from ..errors import UsageError
 from ..jsoninput import parse_metadata_json
+from ..operations import Result
 from ..output import dumps
 from ..types import Patch
+from ..urls import check_asset_id, metadata_of
+from .inputs import text_lines
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
 from .writing import DryRunOpt, FailedToOpt, run_writes
@@ -31,10 +32,16 @@ class AssetType(str, Enum):
 @with_globals
 def export_command(
     opts: GlobalOptions,
-    asset_type: Annotated[Optional[list[AssetType]], typer.Option("--asset-type", help="Only these types (repeatable).",
-                                                                  show_default=False)] = None,
-    filename: Annotated[Optional[str], typer.Option("--filename", help="Only filenames containing this (any case).",
-                                                    show_default=False)] = None,
+    asset_type: Annotated[
+        list[AssetType] | None,
+        typer.Option("--asset-type", help="Only these types (repeatable).", show_default=False),
+    ] = None,
+    filename: Annotated[
+        str | None,
+        typer.Option(
+            "--filename", help="Only filenames containing this (any case).", show_default=False
+        ),
+    ] = None,
 ) -> None:
     """Every asset's metadata as JSON lines {"asset_id": ..., "user_metadata": {...}}."""
     rt = Runtime(opts)
@@ -61,7 +68,7 @@ def _parse_line(number: int, text: str, source: str) -> Line:
         record = None
     asset_id = record.get("asset_id") if isinstance(record, dict) else None
     if not isinstance(asset_id, str):
-        raise UsageError(f"{where}: expected {{\"asset_id\": ..., \"user_metadata\": {{...}}}}")
+        raise UsageError(f'{where}: expected {{"asset_id": ..., "user_metadata": {{...}}}}')
     try:
         check_asset_id(asset_id)
         patch = parse_metadata_json(text.encode("utf-8"), source=where)
@@ -72,18 +79,20 @@ def _parse_line(number: int, text: str, source: str) -> Line:
 
 
 def _lines(source: str) -> Iterator[tuple[int, str]]:
-    stream = sys.stdin if source == "-" else Path(source).open(encoding="utf-8-sig")
-    with stream:
-        for number, text in enumerate(stream, 1):
-            if text.strip():
-                yield number, text
+    for number, text in enumerate(text_lines(source, "apply"), 1):
+        if text.strip():
+            yield number, text
 
 
 @with_globals
 def apply_command(
     opts: GlobalOptions,
-    source: Annotated[str, typer.Argument(metavar="FILE|-", help="JSON lines as written by export.")],
-    replace: Annotated[bool, typer.Option("--replace", help="Replace each asset's metadata instead of merging.")] = False,
+    source: Annotated[
+        str, typer.Argument(metavar="FILE|-", help="JSON lines as written by export.")
+    ],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace each asset's metadata instead of merging.")
+    ] = False,
     dry_run: DryRunOpt = False,
     failed_to: FailedToOpt = None,
 ) -> None:
@@ -107,7 +116,7 @@ def apply_command(
     with rt.platform() as platform:
         writer = rt.writer(platform, command)
 
-        def task(line: Line | Failed) -> object:
+        def task(line: Line | Failed) -> Result:
             _, asset_id, patch = line
             if isinstance(patch, UsageError):
                 raise patch
@@ -115,8 +124,15 @@ def apply_command(
                 return writer.replace(asset_id, patch)
             return writer.merge(asset_id, patch, compare=rt.settings.journal)
 
-        run_writes(rt, command, _checked_lines(source, name), True, task, failed_to=failed_to,
-                   label=lambda line: line[1])
+        run_writes(
+            rt,
+            command,
+            _checked_lines(source, name),
+            True,
+            task,
+            failed_to=failed_to,
+            label=lambda line: line[1],
+        )
 
 
 def _checked_lines(source: str, name: str) -> Iterator[Line | Failed]:

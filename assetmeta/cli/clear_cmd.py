@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ..urls import METADATA, asset_url
 from ..errors import ExitCode, UsageError
+from ..urls import METADATA, asset_url
 from .ids import IdsFromOpt, gather
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
 from .writing import DryRunOpt, ExitWith, FailedToOpt, Planned, print_plan, run_writes
 
-IdsArg = Annotated[Optional[list[str]], typer.Argument(metavar="ID...", show_default=False,
-                                                       help="Asset ids.")]
-YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Don't ask; required without a terminal.")]
+IdsArg = Annotated[
+    list[str] | None, typer.Argument(metavar="ID...", show_default=False, help="Asset ids.")
+]
+YesOpt = Annotated[
+    bool, typer.Option("--yes", "-y", help="Don't ask; required without a terminal.")
+]
 
 
 @with_globals

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -13,12 +13,23 @@ from .. import config, paths
 from ..errors import NotFoundError, UsageError
 from ..output import Terminal, choose_format, dumps, render_rows
 
-config_app = typer.Typer(help="Read and write the config file and its profiles.",
-                         no_args_is_help=True, rich_markup_mode=None)
+config_app = typer.Typer(
+    help="Read and write the config file and its profiles.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 
-ProfileOpt = Annotated[Optional[str], typer.Option("--profile", help="Profile table [default: $ASSETMETA_PROFILE or default].",
-                                                   show_default=False)]
-KeyArg = Annotated[str, typer.Argument(metavar="KEY", help=f"One of: {', '.join(sorted(config.KNOWN_KEYS))}.")]
+ProfileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        help="Profile table [default: $ASSETMETA_PROFILE or default].",
+        show_default=False,
+    ),
+]
+KeyArg = Annotated[
+    str, typer.Argument(metavar="KEY", help=f"One of: {', '.join(sorted(config.KNOWN_KEYS))}.")
+]
 
 
 def _path() -> Path:
@@ -50,8 +61,12 @@ def path_command() -> None:
 @config_app.command("set")
 def set_command(
     key: KeyArg,
-    value: Annotated[Optional[str], typer.Argument(help="The value; for api_key leave it out to be "
-                                                   "asked (hidden), or '-' to read stdin.")] = None,
+    value: Annotated[
+        str | None,
+        typer.Argument(
+            help="The value; for api_key leave it out to be asked (hidden), or '-' to read stdin."
+        ),
+    ] = None,
     profile: ProfileOpt = None,
 ) -> None:
     """Set KEY in a profile (the file is written with mode 0600)."""
@@ -71,8 +86,10 @@ def _value(key: str, value: str | None) -> str:
         return sys.stdin.readline().strip()
     if value is not None:
         if key == "api_key":
-            sys.stderr.write("warning: a key on the command line can end up in shell history; "
-                             "'assetmeta config set api_key' with no value asks for it\n")
+            sys.stderr.write(
+                "warning: a key on the command line can end up in shell history; "
+                "'assetmeta config set api_key' with no value asks for it\n"
+            )
         return value
     if key != "api_key":
         raise UsageError(f"no value given for {key}")
@@ -82,8 +99,11 @@ def _value(key: str, value: str | None) -> str:
 
 
 @config_app.command("get")
-def get_command(key: KeyArg, profile: ProfileOpt = None,
-                reveal: Annotated[bool, typer.Option("--reveal", help="Print the API key itself.")] = False) -> None:
+def get_command(
+    key: KeyArg,
+    profile: ProfileOpt = None,
+    reveal: Annotated[bool, typer.Option("--reveal", help="Print the API key itself.")] = False,
+) -> None:
     """Print KEY from a profile (the API key redacted unless --reveal)."""
     path = _path()
     _warn_if_open(path)
@@ -98,7 +118,9 @@ def get_command(key: KeyArg, profile: ProfileOpt = None,
 
 @config_app.command("list")
 def list_command(
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="table, json, jsonl or tsv.")] = None,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="table, json, jsonl or tsv.")
+    ] = None,
 ) -> None:
     """List every profile and its settings (the API key as …last4)."""
     path = _path()
@@ -106,7 +128,8 @@ def list_command(
     data = config.load(path)
     rows: list[dict[str, Any]] = [
         {"profile": name, "key": key, "value": redact(key, value)}
-        for name in sorted(data) for key, value in sorted(data[name].items())
+        for name in sorted(data)
+        for key, value in sorted(data[name].items())
     ]
     fmt = output or choose_format(None, Terminal.detect())
     if fmt not in ("table", "json", "jsonl", "tsv"):

@@ -18,8 +18,15 @@ from ..errors import AssetmetaError
 def _steps(asset: str) -> list[list[str]]:
     return [
         ["show", asset],
-        ["set", asset, "batchNumber=5", "rating=9.3", "needsReview=true", "code=007",
-         "category=recentlyAdded"],
+        [
+            "set",
+            asset,
+            "batchNumber=5",
+            "rating=9.3",
+            "needsReview=true",
+            "code=007",
+            "category=recentlyAdded",
+        ],
         ["show", asset, "-o", "table"],
         ["unset", asset, "needsReview"],
         ["replace", asset, "category=archived", "batchNumber=6"],
@@ -39,8 +46,13 @@ def demo_command() -> None:
 
     with tempfile.TemporaryDirectory(prefix="assetmeta-demo-") as state:
         env = {**os.environ, "ASSETMETA_STATE_DIR": state, "ASSETMETA_SANDBOX": "1"}
-        for name in ("TWELVE_LABS_API_KEY", "ASSETMETA_API_KEY", "TWELVELABS_BASE_URL",
-                     "ASSETMETA_BASE_URL", "ASSETMETA_PROFILE"):
+        for name in (
+            "TWELVE_LABS_API_KEY",
+            "ASSETMETA_API_KEY",
+            "TWELVELABS_BASE_URL",
+            "ASSETMETA_BASE_URL",
+            "ASSETMETA_PROFILE",
+        ):
             env.pop(name, None)
         for step in _steps(SAMPLE_ASSET_ID):
             line = "assetmeta --sandbox " + " ".join(shlex.quote(arg) for arg in step)
@@ -49,5 +61,7 @@ def demo_command() -> None:
             code = subprocess.call([sys.executable, "-m", "assetmeta", "--sandbox", *step], env=env)
             if code != 0:
                 raise AssetmetaError(f"demo step failed with exit code {code}: {line}")
-    sys.stdout.write("\nThe demo ran against a throw-away sandbox; try the same with your own "
-                     "assets: export TWELVE_LABS_API_KEY=... and drop --sandbox.\n")
+    sys.stdout.write(
+        "\nThe demo ran against a throw-away sandbox; try the same with your own "
+        "assets: export TWELVE_LABS_API_KEY=... and drop --sandbox.\n"
+    )

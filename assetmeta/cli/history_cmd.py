@@ -7,10 +7,10 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import NotFoundError
-from ..urls import check_asset_id
 from ..journal import JournalEntry
 from ..metadata import diff
 from ..output import render_rows
+from ..urls import check_asset_id
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
 from .writing import DryRunOpt, run_writes
@@ -22,9 +22,11 @@ def _summary(entry: JournalEntry) -> str:
     if entry.after is None:
         return f"{len(entry.before)} keys before"
     changes = diff(entry.before, entry.after)
-    parts = [f"+{','.join(changes.added)}" if changes.added else "",
-             f"~{','.join(changes.updated)}" if changes.updated else "",
-             f"-{','.join(changes.removed)}" if changes.removed else ""]
+    parts = [
+        f"+{','.join(changes.added)}" if changes.added else "",
+        f"~{','.join(changes.updated)}" if changes.updated else "",
+        f"-{','.join(changes.removed)}" if changes.removed else "",
+    ]
     return " ".join(p for p in parts if p) or "no change"
 
 
@@ -36,8 +38,16 @@ def history_command(opts: GlobalOptions, asset_id: IdArg) -> None:
     entries = rt.journal().entries(asset_id)
     fmt = rt.output_format()
     rows: list[dict[str, Any]] = [
-        {"time": e.time, "command": e.command, "status": e.status, "change": _summary(e),
-         "base_url": e.base_url, "before": e.before, "after": e.after, "id": e.id}
+        {
+            "time": e.time,
+            "command": e.command,
+            "status": e.status,
+            "change": _summary(e),
+            "base_url": e.base_url,
+            "before": e.before,
+            "after": e.after,
+            "id": e.id,
+        }
         for e in entries
     ]
     if fmt == "table":
@@ -58,11 +68,13 @@ def undo_command(opts: GlobalOptions, asset_id: IdArg, dry_run: DryRunOpt = Fals
     if entry is None:
         raise NotFoundError(f"{asset_id}: nothing to undo: no journal entry for it at {rt.target}")
     if dry_run:
-        rt.stdout.write(f"would restore {asset_id} to its metadata before '{entry.command}' "
-                        f"of {entry.time}:\n")
+        rt.stdout.write(
+            f"would restore {asset_id} to its metadata before '{entry.command}' of {entry.time}:\n"
+        )
         render_rows(rt.stdout, "json", [entry.before], ())
         return
     with rt.platform() as platform:
         writer = rt.writer(platform, "undo")
-        run_writes(rt, "undo", iter([asset_id]), False,
-                   lambda i: writer.replace(i, dict(entry.before)))
+        run_writes(
+            rt, "undo", iter([asset_id]), False, lambda i: writer.replace(i, dict(entry.before))
+        )

@@ -2,33 +2,30 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ..urls import check_asset_id
 from ..errors import UsageError
+from ..urls import check_asset_id
+from .inputs import text_lines
 
 IdsFromOpt = Annotated[
-    Optional[str],
-    typer.Option("--ids-from", help="Read asset ids from FILE ('-' = stdin), one a line; "
-                 "blank lines and # comments skipped.", show_default=False),
+    str | None,
+    typer.Option(
+        "--ids-from",
+        help="Read asset ids from FILE ('-' = stdin), one a line; "
+        "blank lines and # comments skipped.",
+        show_default=False,
+    ),
 ]
 
 
 def _lines(name: str) -> Iterator[str]:
-    if name == "-":
-        stream: Iterable[str] = sys.stdin
-    else:
-        try:
-            stream = Path(name).open(encoding="utf-8-sig")
-        except OSError as exc:
-            raise UsageError(f"--ids-from {name}: {exc.strerror}") from None
-    for line in stream:
+    for line in text_lines(name, "--ids-from"):
         text = line.strip()
         if text and not text.startswith("#"):
             yield text

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,11 +16,17 @@ from ..jsoninput import merge_layers, parse_metadata_json
 from ..types import Patch
 
 FromFileOpt = Annotated[
-    Optional[str],
-    typer.Option("--from-file", "-f", help="Read a JSON object of metadata from FILE ('-' = stdin).",
-                 show_default=False),
+    str | None,
+    typer.Option(
+        "--from-file",
+        "-f",
+        help="Read a JSON object of metadata from FILE ('-' = stdin).",
+        show_default=False,
+    ),
 ]
-NoInferOpt = Annotated[bool, typer.Option("--no-infer", help="Keep every KEY=VALUE value a string.")]
+NoInferOpt = Annotated[
+    bool, typer.Option("--no-infer", help="Keep every KEY=VALUE value a string.")
+]
 StringifyOpt = Annotated[
     bool, typer.Option("--stringify", help="Store objects and mixed arrays as compact JSON text.")
 ]
@@ -41,10 +49,26 @@ def split_ids_and_items(args: list[str]) -> tuple[list[str], list[str]]:
     return ids, items
 
 
+def text_lines(source: str, what: str) -> Iterator[str]:
+    """Lines of a file or of stdin ('-'), UTF-8 with or without BOM; a bad byte becomes U+FFFD
+    so that line fails on its own instead of the whole run."""
+    if source == "-":
+        handle = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace")
+    else:
+        try:
+            handle = Path(source).open(encoding="utf-8-sig", errors="replace")  # noqa: SIM115
+        except OSError as exc:
+            raise UsageError(f"{what} {source}: {exc.strerror or exc}") from None
+    with handle:
+        yield from handle
+
+
 def _read(source: str) -> bytes:
     if source == "-":
         if sys.stdin.isatty():
-            raise UsageError("-f -: standard input is a terminal", hint="pipe JSON in, or pass a file")
+            raise UsageError(
+                "-f -: standard input is a terminal", hint="pipe JSON in, or pass a file"
+            )
         return sys.stdin.buffer.read()
     try:
         return Path(source).read_bytes()
@@ -53,7 +77,11 @@ def _read(source: str) -> bytes:
 
 
 def read_patch(
-    items: list[str], from_file: str | None, *, infer: bool, stringify: bool,
+    items: list[str],
+    from_file: str | None,
+    *,
+    infer: bool,
+    stringify: bool,
     ids_from: str | None = None,
 ) -> tuple[Patch, list[str]]:
     """Everything is parsed and validated here, before the first request."""

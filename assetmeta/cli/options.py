@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -29,24 +29,26 @@ class OutputFormat(str, Enum):
 
 @dataclass(frozen=True)
 class GlobalOptions:
-    api_key: Optional[str] = None
-    base_url: Optional[str] = None
-    profile: Optional[str] = None
-    timeout: Optional[float] = None
-    retries: Optional[int] = None
-    concurrency: Optional[int] = None
-    no_journal: Optional[bool] = None
-    sandbox: Optional[bool] = None
-    insecure_http: Optional[bool] = None
-    env_file: Optional[Path] = None
-    output: Optional[OutputFormat] = None
-    quiet: Optional[bool] = None
-    verbose: Optional[bool] = None
-    debug: Optional[bool] = None
+    api_key: str | None = None
+    base_url: str | None = None
+    profile: str | None = None
+    timeout: float | None = None
+    retries: int | None = None
+    concurrency: int | None = None
+    no_journal: bool | None = None
+    sandbox: bool | None = None
+    insecure_http: bool | None = None
+    env_file: Path | None = None
+    output: OutputFormat | None = None
+    quiet: bool | None = None
+    verbose: bool | None = None
+    debug: bool | None = None
 
     def over(self, base: GlobalOptions) -> GlobalOptions:
         """These options, falling back to `base` where not given."""
-        given = {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+        given = {
+            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
+        }
         return replace(base, **given)
 
 
@@ -57,20 +59,45 @@ def _flag(name: str, help: str, *short: str) -> Any:
 # The declarations, once. Each flag defaults to None ("not given") so that the command-level
 # value, the root-level value, the environment and the config file can be layered.
 ANNOTATIONS: dict[str, Any] = {
-    "api_key": Annotated[Optional[str], _flag("--api-key", "API key (prefer $TWELVE_LABS_API_KEY: flags end up in shell history).")],
-    "base_url": Annotated[Optional[str], _flag("--base-url", "API base URL [default: https://api.twelvelabs.io/v1.3].")],
-    "profile": Annotated[Optional[str], _flag("--profile", "Config file profile to use.")],
-    "timeout": Annotated[Optional[float], _flag("--timeout", "Seconds to wait for each request [default: 30].")],
-    "retries": Annotated[Optional[int], _flag("--retries", "Retries after the first attempt [default: 3].")],
-    "concurrency": Annotated[Optional[int], _flag("--concurrency", "Assets worked on at once [default: 8].")],
-    "no_journal": Annotated[Optional[bool], _flag("--no-journal/--journal", "Skip the undo journal (and its GET) for set/unset.")],
-    "sandbox": Annotated[Optional[bool], _flag("--sandbox", "Run against the embedded emulator: no account, no key.")],
-    "insecure_http": Annotated[Optional[bool], _flag("--insecure-http", "Allow a plain http base URL that is not loopback.")],
-    "env_file": Annotated[Optional[Path], _flag("--env-file", "Read this .env file instead of ./.env.")],
-    "output": Annotated[Optional[OutputFormat], _flag("--output", "Output format [default: table on a terminal, json otherwise].", "-o")],
-    "quiet": Annotated[Optional[bool], _flag("--quiet", "No messages on stderr, only errors.", "-q")],
-    "verbose": Annotated[Optional[bool], _flag("--verbose", "Log each request to stderr (key redacted).", "-v")],
-    "debug": Annotated[Optional[bool], _flag("--debug", "Show tracebacks of internal errors.")],
+    "api_key": Annotated[
+        str | None,
+        _flag("--api-key", "API key (prefer $TWELVE_LABS_API_KEY: flags end up in shell history)."),
+    ],
+    "base_url": Annotated[
+        str | None, _flag("--base-url", "API base URL [default: https://api.twelvelabs.io/v1.3].")
+    ],
+    "profile": Annotated[str | None, _flag("--profile", "Config file profile to use.")],
+    "timeout": Annotated[
+        float | None, _flag("--timeout", "Seconds to wait for each request [default: 30].")
+    ],
+    "retries": Annotated[
+        int | None, _flag("--retries", "Retries after the first attempt [default: 3].")
+    ],
+    "concurrency": Annotated[
+        int | None, _flag("--concurrency", "Assets worked on at once [default: 8].")
+    ],
+    "no_journal": Annotated[
+        bool | None,
+        _flag("--no-journal/--journal", "Skip the undo journal (and its GET) for set/unset."),
+    ],
+    "sandbox": Annotated[
+        bool | None, _flag("--sandbox", "Run against the embedded emulator: no account, no key.")
+    ],
+    "insecure_http": Annotated[
+        bool | None, _flag("--insecure-http", "Allow a plain http base URL that is not loopback.")
+    ],
+    "env_file": Annotated[
+        Path | None, _flag("--env-file", "Read this .env file instead of ./.env.")
+    ],
+    "output": Annotated[
+        OutputFormat | None,
+        _flag("--output", "Output format [default: table on a terminal, json otherwise].", "-o"),
+    ],
+    "quiet": Annotated[bool | None, _flag("--quiet", "No messages on stderr, only errors.", "-q")],
+    "verbose": Annotated[
+        bool | None, _flag("--verbose", "Log each request to stderr (key redacted).", "-v")
+    ],
+    "debug": Annotated[bool | None, _flag("--debug", "Show tracebacks of internal errors.")],
 }
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
 from typing import Annotated
 
-from ..urls import METADATA, asset_url
+import typer
+
 from ..metadata import apply_replace
+from ..urls import METADATA, asset_url
 from .ids import IdsFromOpt, gather
 from .inputs import FromFileOpt, NoInferOpt, StringifyOpt, read_patch, split_ids_and_items
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
 from .set_cmd import ArgsArg
 from .writing import DryRunOpt, FailedToOpt, Planned, print_plan, run_writes
-
-import typer
 
 
 class Strategy(str, Enum):
@@ -25,8 +26,11 @@ class Strategy(str, Enum):
 
 StrategyOpt = Annotated[
     Strategy,
-    typer.Option("--strategy", help="delete-patch: GET, DELETE, PATCH (restored on failure); "
-                 "put: one PUT; auto: PUT, falling back to delete-patch on an older server."),
+    typer.Option(
+        "--strategy",
+        help="delete-patch: GET, DELETE, PATCH (restored on failure); "
+        "put: one PUT; auto: PUT, falling back to delete-patch on an older server.",
+    ),
 ]
 
 
@@ -44,24 +48,34 @@ def replace_command(
 ) -> None:
     """Replace all metadata with the given set (no items and no file: clear it)."""
     ids, items = split_ids_and_items(args or [])
-    patch, warnings = read_patch(items, from_file, infer=not no_infer, stringify=stringify,
-                                 ids_from=ids_from)
+    patch, warnings = read_patch(
+        items, from_file, infer=not no_infer, stringify=stringify, ids_from=ids_from
+    )
     wanted = apply_replace(patch)
     id_stream, several = gather(ids, ids_from)
     rt = Runtime(opts)
     for warning in warnings:
         rt.warn(warning)
     if dry_run:
-        print_plan(rt, [plan for i in id_stream for plan in _plan(rt.base_url, i, wanted, strategy)])
+        print_plan(
+            rt, [plan for i in id_stream for plan in _plan(rt.base_url, i, wanted, strategy)]
+        )
         return
     with rt.platform() as platform:
         writer = rt.writer(platform, "replace")
-        run_writes(rt, "replace", id_stream, several,
-                   lambda i: writer.replace(i, wanted, strategy=strategy.value),
-                   failed_to=failed_to)
+        run_writes(
+            rt,
+            "replace",
+            id_stream,
+            several,
+            lambda i: writer.replace(i, wanted, strategy=strategy.value),
+            failed_to=failed_to,
+        )
 
 
-def _plan(base: str, asset_id: str, wanted: dict[str, object], strategy: Strategy) -> list[Planned]:
+def _plan(
+    base: str, asset_id: str, wanted: Mapping[str, object], strategy: Strategy
+) -> list[Planned]:
     url = asset_url(base, asset_id, METADATA)
     get = Planned("GET", asset_url(base, asset_id))
     if strategy is not Strategy.delete_patch:

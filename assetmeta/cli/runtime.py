@@ -30,17 +30,25 @@ class Runtime:
         self.quiet = bool(opts.quiet)
         self.verbose = bool(opts.verbose)
         flags = settings_mod.Flags(
-            api_key=opts.api_key, base_url=opts.base_url, profile=opts.profile,
-            timeout=opts.timeout, retries=opts.retries, concurrency=opts.concurrency,
-            no_journal=opts.no_journal, sandbox=opts.sandbox, insecure_http=opts.insecure_http,
+            api_key=opts.api_key,
+            base_url=opts.base_url,
+            profile=opts.profile,
+            timeout=opts.timeout,
+            retries=opts.retries,
+            concurrency=opts.concurrency,
+            no_journal=opts.no_journal,
+            sandbox=opts.sandbox,
+            insecure_http=opts.insecure_http,
             env_file=opts.env_file,
         )
         self.settings = settings_mod.resolve(flags, os.environ, Path.cwd())
         for warning in self.settings.warnings:
             self.warn(warning)
         if opts.api_key is not None:
-            self.warn("--api-key on the command line can end up in shell history; "
-                      "prefer $TWELVE_LABS_API_KEY or 'assetmeta config set api_key'")
+            self.warn(
+                "--api-key on the command line can end up in shell history; "
+                "prefer $TWELVE_LABS_API_KEY or 'assetmeta config set api_key'"
+            )
         self._sandbox: Emulator | None = None
 
     # -- messages ----------------------------------------------------------------------
@@ -93,8 +101,11 @@ class Runtime:
         base_url = self.base_url
         key = SANDBOX_KEY if self.settings.sandbox and not self.settings.api_key else None
         client = Platform(
-            base_url, key or self.settings.require_key(), timeout=self.settings.timeout,
-            retries=self.settings.retries, max_connections=self.settings.concurrency,
+            base_url,
+            key or self.settings.require_key(),
+            timeout=self.settings.timeout,
+            retries=self.settings.retries,
+            max_connections=self.settings.concurrency,
             log=self.log if self.verbose else None,
         )
         try:

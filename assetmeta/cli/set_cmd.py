@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ..urls import METADATA, asset_url
 from ..errors import UsageError
+from ..urls import METADATA, asset_url
 from .ids import IdsFromOpt, gather
 from .inputs import FromFileOpt, NoInferOpt, StringifyOpt, read_patch, split_ids_and_items
 from .options import GlobalOptions, with_globals
@@ -15,9 +15,12 @@ from .runtime import Runtime
 from .writing import DryRunOpt, FailedToOpt, Planned, print_plan, run_writes
 
 ArgsArg = Annotated[
-    Optional[list[str]],
-    typer.Argument(metavar="ID... ITEM...", help="Asset ids, then KEY=VALUE or KEY:=JSON items.",
-                   show_default=False),
+    list[str] | None,
+    typer.Argument(
+        metavar="ID... ITEM...",
+        help="Asset ids, then KEY=VALUE or KEY:=JSON items.",
+        show_default=False,
+    ),
 ]
 
 
@@ -34,8 +37,9 @@ def set_command(
 ) -> None:
     """Merge keys into the metadata: the given keys change, all others stay."""
     ids, items = split_ids_and_items(args or [])
-    patch, warnings = read_patch(items, from_file, infer=not no_infer, stringify=stringify,
-                                 ids_from=ids_from)
+    patch, warnings = read_patch(
+        items, from_file, infer=not no_infer, stringify=stringify, ids_from=ids_from
+    )
     if not patch:
         raise UsageError("nothing to set", hint="give KEY=VALUE items or -f FILE")
     id_stream, several = gather(ids, ids_from)
@@ -44,12 +48,22 @@ def set_command(
         rt.warn(warning)
     if dry_run:
         base = rt.base_url
-        print_plan(rt, [Planned("PATCH", asset_url(base, i, METADATA), {"user_metadata": patch})
-                        for i in id_stream])
+        print_plan(
+            rt,
+            [
+                Planned("PATCH", asset_url(base, i, METADATA), {"user_metadata": patch})
+                for i in id_stream
+            ],
+        )
         return
     with rt.platform() as platform:
         writer = rt.writer(platform, "set")
         compare = rt.settings.journal
-        run_writes(rt, "set", id_stream, several,
-                   lambda asset_id: writer.merge(asset_id, patch, compare=compare),
-                   failed_to=failed_to)
+        run_writes(
+            rt,
+            "set",
+            id_stream,
+            several,
+            lambda asset_id: writer.merge(asset_id, patch, compare=compare),
+            failed_to=failed_to,
+        )

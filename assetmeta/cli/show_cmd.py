@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..batch import exit_code_for, run_many
-from ..urls import metadata_of
 from ..errors import AssetmetaError, ExitCode, NotFoundError
 from ..metadata import type_name
 from ..output import dumps, raw_value, render_rows
+from ..urls import metadata_of
 from .complete import asset_keys
 from .ids import IdsFromOpt, gather
 from .options import GlobalOptions, with_globals
@@ -20,12 +20,22 @@ from .writing import ExitWith
 if TYPE_CHECKING:
     from ..client import Platform
 
-IdsArg = Annotated[Optional[list[str]], typer.Argument(metavar="ID...", show_default=False,
-                                                       help="Asset ids.")]
-KeyOpt = Annotated[Optional[str], typer.Option("--key", "-k", show_default=False,
-                                               autocompletion=asset_keys,
-                                               help="Print only this key's value, raw; exit 4 if absent.")]
-AssetOpt = Annotated[bool, typer.Option("--asset", help="Show the whole asset, not only its metadata.")]
+IdsArg = Annotated[
+    list[str] | None, typer.Argument(metavar="ID...", show_default=False, help="Asset ids.")
+]
+KeyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--key",
+        "-k",
+        show_default=False,
+        autocompletion=asset_keys,
+        help="Print only this key's value, raw; exit 4 if absent.",
+    ),
+]
+AssetOpt = Annotated[
+    bool, typer.Option("--asset", help="Show the whole asset, not only its metadata.")
+]
 ASSET_FIELDS = ("_id", "filename", "file_type", "method", "status", "created_at")
 
 
@@ -68,7 +78,11 @@ def _show_one(rt: Runtime, asset: dict[str, Any], key: str | None, whole: bool) 
     if fmt == "json":
         rt.stdout.write(dumps(_normalised(asset) if whole else metadata) + "\n")
     elif fmt == "jsonl":
-        record = _normalised(asset) if whole else {"asset_id": asset.get("_id"), "user_metadata": metadata}
+        record = (
+            _normalised(asset)
+            if whole
+            else {"asset_id": asset.get("_id"), "user_metadata": metadata}
+        )
         rt.stdout.write(dumps(record, pretty=False) + "\n")
     elif fmt == "table" and whole:
         fields = [{"field": f, "value": asset.get(f, "")} for f in ASSET_FIELDS]
@@ -80,8 +94,13 @@ def _show_one(rt: Runtime, asset: dict[str, Any], key: str | None, whole: bool) 
 
 def _metadata_rows(rt: Runtime, fmt: str, metadata: dict[str, Any]) -> None:
     rows = [{"key": k, "value": v, "type": type_name(v)} for k, v in sorted(metadata.items())]
-    render_rows(rt.stdout, fmt, rows, ("key", "value", "type"),
-                title="user_metadata" if fmt == "table" else None)
+    render_rows(
+        rt.stdout,
+        fmt,
+        rows,
+        ("key", "value", "type"),
+        title="user_metadata" if fmt == "table" else None,
+    )
 
 
 def _show_many(rt: Runtime, platform: Platform, ids: Any, key: str | None, whole: bool) -> None:

@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ..urls import METADATA, asset_url
 from ..errors import UsageError
 from ..types import Patch
+from ..urls import METADATA, asset_url
 from .complete import asset_keys
 from .ids import IdsFromOpt, gather
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
 from .writing import DryRunOpt, FailedToOpt, Planned, print_plan, run_writes
 
-IdArg = Annotated[Optional[str], typer.Argument(metavar="ID", help="The asset id.", show_default=False)]
-KeysArg = Annotated[Optional[list[str]], typer.Argument(metavar="KEY...", help="Keys to remove.",
-                                                        show_default=False,
-                                                        autocompletion=asset_keys)]
+IdArg = Annotated[
+    str | None, typer.Argument(metavar="ID", help="The asset id.", show_default=False)
+]
+KeysArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="KEY...", help="Keys to remove.", show_default=False, autocompletion=asset_keys
+    ),
+]
 MoreIdsOpt = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Option("--id", "-i", help="Another asset id (repeatable).", show_default=False),
 ]
-StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit 4 if a key is not set (one GET first).")]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Exit 4 if a key is not set (one GET first).")
+]
 
 
 @with_globals
@@ -40,7 +47,8 @@ def unset_command(
     """Remove keys from the metadata. Keys that are not set are not an error."""
     if asset_id is not None and ids_from is not None and not keys:
         # `unset --ids-from F KEY`: with ids from a file the first word is a key.
-        asset_id, keys = None, [asset_id]
+        keys = [asset_id]
+        asset_id = None
     if not keys:
         raise UsageError("no key given", hint="usage: assetmeta unset ID KEY...")
     patch = _null_patch(keys)
@@ -49,16 +57,26 @@ def unset_command(
     rt = Runtime(opts)
     if dry_run:
         base = rt.base_url
-        print_plan(rt, [Planned("PATCH", asset_url(base, i, METADATA), {"user_metadata": patch})
-                        for i in id_stream])
+        print_plan(
+            rt,
+            [
+                Planned("PATCH", asset_url(base, i, METADATA), {"user_metadata": patch})
+                for i in id_stream
+            ],
+        )
         return
     with rt.platform() as platform:
         writer = rt.writer(platform, "unset")
         compare = rt.settings.journal
         required = keys if strict else []
-        run_writes(rt, "unset", id_stream, several,
-                   lambda i: writer.merge(i, patch, compare=compare, require_keys=required),
-                   failed_to=failed_to)
+        run_writes(
+            rt,
+            "unset",
+            id_stream,
+            several,
+            lambda i: writer.merge(i, patch, compare=compare, require_keys=required),
+            failed_to=failed_to,
+        )
 
 
 def _null_patch(keys: list[str]) -> Patch:

@@ -5,21 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
 from ..batch import exit_code_for, run_many
 from ..errors import AssetmetaError, ExitCode
 from ..metadata import type_name
+from ..operations import Result
 from ..output import dumps
 from ..types import Patch
 from .runtime import Runtime
 
-DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the requests it would send; send nothing.")]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Print the requests it would send; send nothing.")
+]
 FailedToOpt = Annotated[
-    Optional[Path],
-    typer.Option("--failed-to", help="Write the ids that failed to FILE, one a line.", show_default=False),
+    Path | None,
+    typer.Option(
+        "--failed-to", help="Write the ids that failed to FILE, one a line.", show_default=False
+    ),
 ]
 
 
@@ -62,7 +67,7 @@ def describe_sent(patch: Patch) -> str:
     )
 
 
-def describe(result: Any) -> str:
+def describe(result: Result) -> str:
     """One line of what happened to one asset."""
     changes = result.changes
     if result.action == "sent":
@@ -76,7 +81,7 @@ def describe(result: Any) -> str:
     return f"{result.asset_id}: " + ", ".join(parts)
 
 
-def result_json(result: Any) -> dict[str, Any]:
+def result_json(result: Result) -> dict[str, Any]:
     data: dict[str, Any] = {"asset_id": result.asset_id, "action": result.action}
     if result.changes is not None:
         for name in ("added", "updated", "removed", "unchanged"):
@@ -91,7 +96,7 @@ def run_writes(
     command: str,
     ids: Iterator[Any],
     several: bool,
-    task: Callable[[Any], Any],
+    task: Callable[[Any], Result],
     *,
     failed_to: Path | None = None,
     label: Callable[[Any], str] = str,
@@ -112,6 +117,7 @@ def run_writes(
                 rt.stderr.write(f"error: {_error_line(outcome.asset_id, outcome.error)}\n")
                 continue
             result = outcome.value
+            assert result is not None  # no error, so the task returned
             counts[result.action] = counts.get(result.action, 0) + 1
             if fmt in ("json", "jsonl"):
                 rt.stdout.write(dumps(result_json(result), pretty=False) + "\n")
@@ -147,9 +153,14 @@ class _Progress:
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         console = Console(file=rt.stderr, markup=False, highlight=False)
-        self._bar = Progress(SpinnerColumn(), TextColumn("{task.completed} assets"),
-                             TimeElapsedColumn(), console=console, transient=True,
-                             redirect_stdout=False)
+        self._bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.completed} assets"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            redirect_stdout=False,
+        )
         self._task = self._bar.add_task("assets", total=None)
 
     def __enter__(self) -> Callable[[], None]:
