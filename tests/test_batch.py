@@ -11,14 +11,24 @@ from assetmeta.emulator import Emulator
 from .conftest import Cli, stored
 
 
-def make_assets(emulator: Emulator, count: int, *, metadata: dict[str, Any] | None = None) -> list[str]:
+def make_assets(
+    emulator: Emulator, count: int, *, metadata: dict[str, Any] | None = None
+) -> list[str]:
     ids = [f"{n:024x}" for n in range(1, count + 1)]
-    emulator.store.replace_all([
-        {"_id": i, "filename": f"clip-{n}.mp4", "file_type": "video/mp4", "method": "direct",
-         "status": "ready", "created_at": f"2026-01-01T00:{n // 60:02d}:{n % 60:02d}Z",
-         **({"user_metadata": metadata} if metadata else {})}
-        for n, i in enumerate(ids)
-    ])
+    emulator.store.replace_all(
+        [
+            {
+                "_id": i,
+                "filename": f"clip-{n}.mp4",
+                "file_type": "video/mp4",
+                "method": "direct",
+                "status": "ready",
+                "created_at": f"2026-01-01T00:{n // 60:02d}:{n % 60:02d}Z",
+                **({"user_metadata": metadata} if metadata else {}),
+            }
+            for n, i in enumerate(ids)
+        ]
+    )
     emulator.clear_requests()
     return ids
 
@@ -26,7 +36,9 @@ def make_assets(emulator: Emulator, count: int, *, metadata: dict[str, Any] | No
 def test_set_over_ids_from_a_file(cli: Cli, emulator: Emulator, tmp_path: Path) -> None:
     ids = make_assets(emulator, 40)
     listing = tmp_path / "ids.txt"
-    listing.write_text("# uploaded today\n" + "\n".join(ids[:20]) + "\n\n" + "\n".join(ids[20:]) + "\n")
+    listing.write_text(
+        "# uploaded today\n" + "\n".join(ids[:20]) + "\n\n" + "\n".join(ids[20:]) + "\n"
+    )
     run = cli("set", "--ids-from", str(listing), "batch=42", "--concurrency", "8")
     assert run.code == 0, run.stderr
     patches = [r for r in emulator.requests if r.method == "PATCH"]
@@ -43,12 +55,15 @@ def test_ids_from_stdin_and_no_journal_sends_only_patches(cli: Cli, emulator: Em
     assert [r.method for r in emulator.requests] == ["PATCH"] * 10
 
 
-def test_some_missing_ids_exit_6_and_are_listed(cli: Cli, emulator: Emulator, tmp_path: Path) -> None:
+def test_some_missing_ids_exit_6_and_are_listed(
+    cli: Cli, emulator: Emulator, tmp_path: Path
+) -> None:
     ids = make_assets(emulator, 6)
     missing = ["ffffffffffffffffffffff01", "ffffffffffffffffffffff02"]
     failed_file = tmp_path / "failed.txt"
-    run = cli("set", *ids[:3], missing[0], *ids[3:], missing[1], "k=1",
-              "--failed-to", str(failed_file))
+    run = cli(
+        "set", *ids[:3], missing[0], *ids[3:], missing[1], "k=1", "--failed-to", str(failed_file)
+    )
     assert run.code == 6
     assert failed_file.read_text().split() == missing
     for missing_id in missing:
@@ -96,12 +111,24 @@ def test_export_filters_reach_the_server(cli: Cli, emulator: Emulator) -> None:
     assert run.code == 0
     query = emulator.requests[0].query
     assert query["asset_types"] == ["video", "image"] and query["filename"] == ["LAUNCH"]
-    names = {emulator.store.get(json.loads(line)["asset_id"])["filename"] for line in run.stdout.splitlines()}
+    names = {
+        emulator.store.get(json.loads(line)["asset_id"])["filename"]
+        for line in run.stdout.splitlines()
+    }
     assert names and all("launch" in n.lower() for n in names)
 
 
-def test_export_then_apply_round_trips_exactly(cli: Cli, emulator: Emulator, tmp_path: Path) -> None:
-    odd = {"s": "007", "i": 5, "f": 1.5, "b": False, "tags": ["ü", "漢字"], "big": "9007199254740993"}
+def test_export_then_apply_round_trips_exactly(
+    cli: Cli, emulator: Emulator, tmp_path: Path
+) -> None:
+    odd = {
+        "s": "007",
+        "i": 5,
+        "f": 1.5,
+        "b": False,
+        "tags": ["ü", "漢字"],
+        "big": "9007199254740993",
+    }
     ids = make_assets(emulator, 5, metadata=odd)
     dump = tmp_path / "dump.jsonl"
     dump.write_text(cli("export").stdout)
@@ -117,7 +144,9 @@ def test_export_then_apply_round_trips_exactly(cli: Cli, emulator: Emulator, tmp
 
 def test_apply_merges_and_journals(cli: Cli, emulator: Emulator, tmp_path: Path) -> None:
     ids = make_assets(emulator, 3, metadata={"keep": 1})
-    lines = "".join(json.dumps({"asset_id": i, "user_metadata": {"new": n}}) + "\n" for n, i in enumerate(ids))
+    lines = "".join(
+        json.dumps({"asset_id": i, "user_metadata": {"new": n}}) + "\n" for n, i in enumerate(ids)
+    )
     run = cli("apply", "-", stdin=lines)
     assert run.code == 0, run.stderr
     assert [stored(emulator, i) for i in ids] == [{"keep": 1, "new": n} for n in range(3)]
@@ -125,11 +154,17 @@ def test_apply_merges_and_journals(cli: Cli, emulator: Emulator, tmp_path: Path)
     assert json.loads(history.stdout)[0]["command"] == "apply"
 
 
-def test_apply_file_with_a_bad_line_sends_nothing(cli: Cli, emulator: Emulator, tmp_path: Path) -> None:
+def test_apply_file_with_a_bad_line_sends_nothing(
+    cli: Cli, emulator: Emulator, tmp_path: Path
+) -> None:
     ids = make_assets(emulator, 2)
     bad = tmp_path / "bad.jsonl"
-    bad.write_text(json.dumps({"asset_id": ids[0], "user_metadata": {"a": 1}}) + "\n"
-                   + json.dumps({"asset_id": ids[1], "user_metadata": {"a": {"nested": 1}}}) + "\n")
+    bad.write_text(
+        json.dumps({"asset_id": ids[0], "user_metadata": {"a": 1}})
+        + "\n"
+        + json.dumps({"asset_id": ids[1], "user_metadata": {"a": {"nested": 1}}})
+        + "\n"
+    )
     run = cli("apply", str(bad))
     assert run.code == 2
     assert "line 2" in run.stderr
@@ -138,8 +173,12 @@ def test_apply_file_with_a_bad_line_sends_nothing(cli: Cli, emulator: Emulator, 
 
 def test_apply_stdin_bad_line_fails_alone(cli: Cli, emulator: Emulator) -> None:
     ids = make_assets(emulator, 2)
-    lines = (json.dumps({"asset_id": ids[0], "user_metadata": {"a": 1}}) + "\nnot json\n"
-             + json.dumps({"asset_id": ids[1], "user_metadata": {"a": 2}}) + "\n")
+    lines = (
+        json.dumps({"asset_id": ids[0], "user_metadata": {"a": 1}})
+        + "\nnot json\n"
+        + json.dumps({"asset_id": ids[1], "user_metadata": {"a": 2}})
+        + "\n"
+    )
     run = cli("apply", "-", stdin=lines)
     assert run.code == 6
     assert stored(emulator, ids[0]) == {"a": 1} and stored(emulator, ids[1]) == {"a": 2}

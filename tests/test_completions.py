@@ -20,7 +20,9 @@ def test_shipped_script_is_current(shell: str) -> None:
 
 
 def _complete(cli: Cli, words: str, cword: int) -> list[str]:
-    run = cli(env={"COMP_WORDS": words, "COMP_CWORD": str(cword), "_ASSETMETA_COMPLETE": "complete_bash"})
+    run = cli(
+        env={"COMP_WORDS": words, "COMP_CWORD": str(cword), "_ASSETMETA_COMPLETE": "complete_bash"}
+    )
     assert run.code == 0
     return run.stdout.split()
 

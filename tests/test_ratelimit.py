@@ -24,8 +24,11 @@ class FakeClock:
 
 
 def _headers(limit: int, remaining: int, reset: float) -> dict[str, str]:
-    return {"x-ratelimit-limit": str(limit), "x-ratelimit-remaining": str(remaining),
-            "x-ratelimit-reset": str(reset)}
+    return {
+        "x-ratelimit-limit": str(limit),
+        "x-ratelimit-remaining": str(remaining),
+        "x-ratelimit-reset": str(reset),
+    }
 
 
 def test_no_headers_no_waiting() -> None:

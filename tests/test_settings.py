@@ -25,24 +25,35 @@ def _write_config(env: dict[str, str], data: config.ConfigData) -> Path:
 def test_built_in_defaults(home: dict[str, str], tmp_path: Path) -> None:
     s = resolve(Flags(), home, tmp_path)
     assert (s.api_key, s.base_url, s.retries, s.timeout, s.concurrency, s.journal) == (
-        None, DEFAULT_BASE_URL, 3, 30.0, 8, True)
+        None,
+        DEFAULT_BASE_URL,
+        3,
+        30.0,
+        8,
+        True,
+    )
 
 
 def test_each_layer_wins_over_the_next(home: dict[str, str], tmp_path: Path) -> None:
-    _write_config(home, {"default": {"retries": 1, "timeout": 5.0, "concurrency": 2},
-                         "ci": {"retries": 2}})
+    _write_config(
+        home, {"default": {"retries": 1, "timeout": 5.0, "concurrency": 2}, "ci": {"retries": 2}}
+    )
     (tmp_path / ".env").write_text("ASSETMETA_RETRIES=4\nASSETMETA_TIMEOUT=7\n")
     env = {**home, "ASSETMETA_PROFILE": "ci", "ASSETMETA_RETRIES": "5"}
     s = resolve(Flags(), env, tmp_path)
-    assert s.retries == 5            # environment over .env and config
-    assert s.timeout == 7.0          # .env over config
-    assert s.concurrency == 2        # [default] under the profile
+    assert s.retries == 5  # environment over .env and config
+    assert s.timeout == 7.0  # .env over config
+    assert s.concurrency == 2  # [default] under the profile
     assert resolve(Flags(retries=6), env, tmp_path).retries == 6  # flag over all
     assert resolve(Flags(), {**home, "ASSETMETA_PROFILE": "ci"}, Path("/nonexistent")).retries == 2
 
 
 def test_sdk_names_and_key_stripped(home: dict[str, str], tmp_path: Path) -> None:
-    env = {**home, "TWELVE_LABS_API_KEY": "  key-1234\r\n", "TWELVELABS_BASE_URL": "http://127.0.0.1:9/v1.3/"}
+    env = {
+        **home,
+        "TWELVE_LABS_API_KEY": "  key-1234\r\n",
+        "TWELVELABS_BASE_URL": "http://127.0.0.1:9/v1.3/",
+    }
     s = resolve(Flags(), env, tmp_path)
     assert s.api_key == "key-1234"
     assert s.base_url == "http://127.0.0.1:9/v1.3"
@@ -116,8 +127,10 @@ def test_insecure_http_allows_plain_http() -> None:
 
 
 def test_config_file_written_0600_and_round_trips(home: dict[str, str]) -> None:
-    data: config.ConfigData = {"default": {"api_key": 'k"ey\\x', "retries": 2, "journal": False},
-                               "my profile": {"timeout": 2.5}}
+    data: config.ConfigData = {
+        "default": {"api_key": 'k"ey\\x', "retries": 2, "journal": False},
+        "my profile": {"timeout": 2.5},
+    }
     path = _write_config(home, data)
     assert path.stat().st_mode & 0o777 == 0o600
     assert config.load(path) == data
