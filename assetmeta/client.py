@@ -123,6 +123,7 @@ class Platform:
         self.base_url = base_url.rstrip("/")
         self.retries = retries
         self._log = log
+        self._key = api_key
         self._sleep = sleep
         self.throttle = Throttle(sleep=sleep)
         self._http = httpx.Client(
@@ -232,9 +233,10 @@ class Platform:
                     method, url, content=content, headers=headers, params=params
                 )
             except httpx.TransportError as exc:
+                self.throttle.release()
                 self._trace(method, url, None, started, retry, type(exc).__name__)
                 if retry >= self.retries:
-                    raise _transport_error(exc, what, retry) from None
+                    raise self._redacted(_transport_error(exc, what, retry)) from None
                 retry += 1
                 self._sleep(backoff(retry))
                 continue
@@ -255,8 +257,15 @@ class Platform:
                 error = error_for(response, what)
                 if retry:
                     error.message += f" after {retry} {'retry' if retry == 1 else 'retries'}"
-                raise error
-            raise error_for(response, what)
+                raise self._redacted(error)
+            raise self._redacted(error_for(response, what))
+
+    def _redacted(self, error: ApiError) -> ApiError:
+        """The server's words (or a proxy's) may quote the key back: never pass it on."""
+        if self._key:
+            error.message = error.message.replace(self._key, "[redacted]")
+        error.args = (error.message,)  # str(error) is quoted too (a failed replace's message)
+        return error
 
     def _trace(
         self,

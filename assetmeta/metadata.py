@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from .types import Metadata, MetaValue, Patch
 
 
-def _ignored(value: MetaValue | None) -> bool:
-    # The platform ignores "" and [] in a PATCH or PUT: the stored value stays (or stays absent).
-    return value == "" or value == []
+def is_ignored(value: object) -> bool:
+    """`""` and `[]` in a PATCH or PUT are no value: the stored value stays (or stays absent)."""
+    return (isinstance(value, str) and value == "") or (isinstance(value, list) and not value)
 
 
 def apply_merge(stored: Metadata, patch: Patch) -> Metadata:
@@ -24,14 +24,14 @@ def apply_merge(stored: Metadata, patch: Patch) -> Metadata:
     for key, value in patch.items():
         if value is None:
             result.pop(key, None)
-        elif not _ignored(value):
+        elif not is_ignored(value):
             result[key] = value
     return result
 
 
 def apply_replace(values: Mapping[str, MetaValue | None]) -> Metadata:
     """PUT: exactly the keys with a value; "", [] and null end up absent."""
-    return {k: v for k, v in values.items() if v is not None and not _ignored(v)}
+    return {k: v for k, v in values.items() if v is not None and not is_ignored(v)}
 
 
 def same_value(a: MetaValue | None, b: MetaValue | None) -> bool:

@@ -1,8 +1,10 @@
 """Pacing from the platform's rate-limit headers, shared by every thread of one run.
 
 The platform limits an account, not a connection: going faster than the window allows only
-earns 429s. So when the remaining budget of the current window runs low, requests are
-spread evenly over what is left of it instead of being fired and refused.
+earns 429s. So the throttle keeps an estimate of the window's remaining budget (the last
+`X-Ratelimit-Remaining`, less the requests still in flight and those sent since), sends
+freely while it is large, spreads the rest evenly over what is left of the window when it
+runs low, and waits for the next window when it is spent.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections.abc import Callable, Mapping
 _PACE_BELOW = 0.25
 # Never trust a reset further away than this (clock skew, a bogus header).
 _MAX_WAIT = 60.0
+# The reset time has whole-second resolution; start the next window a little after it.
+_MARGIN = 0.05
 
 
 class Throttle:
@@ -27,47 +31,57 @@ class Throttle:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._next_slot = 0.0
-        self._limit: int | None = None
-        self._remaining: int | None = None
-        self._reset_at = 0.0
         self._blocked_until = 0.0
-
-    def observe(self, headers: Mapping[str, str]) -> None:
-        """Learn the window from a response's X-Ratelimit-* headers."""
-        try:
-            remaining = int(headers["x-ratelimit-remaining"])
-            reset_at = float(headers["x-ratelimit-reset"])
-        except (KeyError, ValueError):
-            return
-        limit_text = headers.get("x-ratelimit-limit", "")
-        with self._lock:
-            self._remaining = remaining
-            self._reset_at = min(reset_at, self._clock() + _MAX_WAIT)
-            self._limit = int(limit_text) if limit_text.isdigit() else None
-
-    def block(self, seconds: float) -> None:
-        """A 429 said when to come back: nobody sends before then."""
-        with self._lock:
-            self._blocked_until = max(self._blocked_until, self._clock() + seconds)
+        self._in_flight = 0
+        self._limit: int | None = None
+        self._remaining: int | None = None  # estimate for the current window; None: unknown
+        self._reset_at = 0.0
 
     def wait(self) -> None:
         """Called before each request: returns when it may be sent."""
         with self._lock:
             now = self._clock()
             start = max(now, self._blocked_until, self._next_slot)
-            interval = self._interval(now)
-            self._next_slot = start + interval
-            if self._remaining is not None and self._remaining > 0:
+            if self._remaining is not None and start >= self._reset_at:
+                self._remaining = None  # a new window: its budget is not known yet
+            if self._remaining is not None and self._remaining <= 0:
+                start = max(start, self._reset_at + _MARGIN)
+                self._remaining = None
+            self._next_slot = start + self._interval(start)
+            if self._remaining is not None:
                 self._remaining -= 1
-        delay = start - now
-        if delay > 0:
-            self._sleep(delay)
+            self._in_flight += 1
+        if start > now:
+            self._sleep(start - now)
 
-    def _interval(self, now: float) -> float:
-        if self._remaining is None or now >= self._reset_at:
+    def observe(self, headers: Mapping[str, str]) -> None:
+        """After an answer: learn the window from its X-Ratelimit-* headers."""
+        with self._lock:
+            self._in_flight = max(0, self._in_flight - 1)
+            try:
+                remaining = int(headers["x-ratelimit-remaining"])
+                reset_at = float(headers["x-ratelimit-reset"])
+            except (KeyError, ValueError):
+                return
+            limit = headers.get("x-ratelimit-limit", "")
+            self._limit = int(limit) if limit.isdigit() else None
+            # Requests still in flight were sent after this answer's count was taken.
+            self._remaining = remaining - self._in_flight
+            self._reset_at = min(reset_at, self._clock() + _MAX_WAIT)
+
+    def release(self) -> None:
+        """After a request that got no answer (a network error)."""
+        with self._lock:
+            self._in_flight = max(0, self._in_flight - 1)
+
+    def block(self, seconds: float) -> None:
+        """A 429 said when to come back: nobody sends before then."""
+        with self._lock:
+            self._blocked_until = max(self._blocked_until, self._clock() + seconds)
+
+    def _interval(self, start: float) -> float:
+        if self._remaining is None or self._remaining <= 0:
             return 0.0
-        low_water = (self._limit or 0) * _PACE_BELOW
-        if self._limit is not None and self._remaining > low_water:
+        if self._limit is not None and self._remaining > self._limit * _PACE_BELOW:
             return 0.0
-        window_left = self._reset_at - now
-        return window_left / max(self._remaining, 1)
+        return max(0.0, self._reset_at - start) / self._remaining

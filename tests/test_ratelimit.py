@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from assetmeta.emulator import Emulator, Fault
 from assetmeta.ratelimit import Throttle
 
-from .conftest import Cli, stored
+from .conftest import API_KEY, Cli, stored
 
 
 class FakeClock:
@@ -77,17 +78,28 @@ def test_429_with_retry_after_is_waited_out(cli: Cli, emulator: Emulator, asset_
     assert stored(emulator, asset_id)["k"] == 1
 
 
-def test_rate_limited_batch_loses_nothing(tmp_path: object, asset_id: str) -> None:
-    """A limit the batch would exceed: the tool paces itself and nothing fails."""
-    from pathlib import Path
-
-    from .conftest import API_KEY
-
+def test_rate_limited_batch_loses_nothing(tmp_path: Path, asset_id: str) -> None:
+    """Rate-limit headers on every answer do not slow a batch that stays under the limit."""
     with Emulator(api_key=API_KEY, rate_limit=1000) as emu:
-        cli = Cli(Path(str(tmp_path)) / "home", emu.base_url)
+        cli = Cli(tmp_path / "home", emu.base_url)
         ids = [a["_id"] for a in emu.store.all()]
         run = cli("set", *ids, "k=1", "--no-journal", "--retries", "3")
         assert run.code == 0, run.stderr
         assert [r.status for r in emu.requests].count(429) == 0
         headers = emu.requests[-1]
         assert headers.status == 204
+
+
+def test_batch_over_the_limit_is_paced_not_refused(tmp_path: Path) -> None:
+    """More requests than one window allows: the tool waits for the next window instead of
+    collecting 429s, and every asset ends up written."""
+    with Emulator(api_key=API_KEY) as emu:
+        emu.faults.limit_rate(10, window=2.0)
+        ids = [a["_id"] for a in emu.store.all()]  # 12 assets: 12 PATCHes, over a window of 10
+        cli = Cli(tmp_path / "home", emu.base_url)
+        run = cli("set", *ids, "paced=1", "--no-journal", "--concurrency", "4", "--retries", "3")
+        assert run.code == 0, run.stderr
+        statuses = [r.status for r in emu.requests]
+        assert statuses.count(204) == len(ids)
+        assert statuses.count(429) == 0
+        assert all(stored(emu, i)["paced"] == 1 for i in ids)
