@@ -34,6 +34,10 @@ def run(args: list[str]) -> int:
         return int(exc.exit_code)
     except click.exceptions.Exit as exc:
         return exc.exit_code
+    except click.exceptions.NoArgsIsHelpError as exc:
+        # `assetmeta` alone: the help is the answer, but nothing was done, so usage's code.
+        sys.stderr.write(exc.format_message().rstrip() + "\n")
+        return int(ExitCode.USAGE)
     except click.UsageError as exc:
         _say(f"error: {exc.format_message()}")
         name = exc.ctx.command_path if exc.ctx is not None else "assetmeta"
