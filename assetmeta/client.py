@@ -150,8 +150,8 @@ class Platform:
         return asset_url(self.base_url, asset_id, suffix)
 
     def get_asset(self, asset_id: str) -> dict[str, Any]:
-        response = self._send("GET", self.asset_url(asset_id), f"asset {asset_id}")
-        return _json_object(response, f"asset {asset_id}")
+        response = self._send("GET", self.asset_url(asset_id), asset_id)
+        return _json_object(response, asset_id)
 
     def get_metadata(self, asset_id: str) -> Metadata:
         return metadata_of(self.get_asset(asset_id))
@@ -160,7 +160,7 @@ class Platform:
         self._send(
             "PATCH",
             self.asset_url(asset_id, METADATA),
-            f"asset {asset_id}",
+            asset_id,
             body={"user_metadata": patch},
         )
 
@@ -168,12 +168,12 @@ class Platform:
         self._send(
             "PUT",
             self.asset_url(asset_id, METADATA),
-            f"asset {asset_id}",
+            asset_id,
             body={"user_metadata": metadata},
         )
 
     def delete_metadata(self, asset_id: str) -> None:
-        self._send("DELETE", self.asset_url(asset_id, METADATA), f"asset {asset_id}")
+        self._send("DELETE", self.asset_url(asset_id, METADATA), asset_id)
 
     def list_page(
         self,

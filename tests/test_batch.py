@@ -183,3 +183,18 @@ def test_apply_stdin_bad_line_fails_alone(cli: Cli, emulator: Emulator) -> None:
     assert run.code == 6
     assert stored(emulator, ids[0]) == {"a": 1} and stored(emulator, ids[1]) == {"a": 2}
     assert "line 2" in run.stderr
+
+
+def test_show_several_honours_output_formats(cli: Cli, emulator: Emulator) -> None:
+    ids = make_assets(emulator, 2, metadata={"k": "v", "n": 2})
+    tsv = cli("show", *ids, "-o", "tsv")
+    assert tsv.stdout.splitlines() == [
+        f"{ids[0]}\tk\tv\tstring",
+        f"{ids[0]}\tn\t2\tinteger",
+        f"{ids[1]}\tk\tv\tstring",
+        f"{ids[1]}\tn\t2\tinteger",
+    ]
+    array = json.loads(cli("show", *ids, "-o", "json").stdout)
+    assert [r["asset_id"] for r in array] == ids
+    keyed = cli("show", *ids, "--key", "n", "-o", "tsv")
+    assert keyed.stdout.splitlines() == [f"{ids[0]}\t2", f"{ids[1]}\t2"]

@@ -93,7 +93,14 @@ ANNOTATIONS: dict[str, Any] = {
         OutputFormat | None,
         _flag("--output", "Output format [default: table on a terminal, json otherwise].", "-o"),
     ],
-    "quiet": Annotated[bool | None, _flag("--quiet", "No messages on stderr, only errors.", "-q")],
+    "quiet": Annotated[
+        bool | None,
+        _flag(
+            "--quiet",
+            "No progress or report messages on stderr; warnings and errors still print.",
+            "-q",
+        ),
+    ],
     "verbose": Annotated[
         bool | None, _flag("--verbose", "Log each request to stderr (key redacted).", "-v")
     ],

@@ -15,7 +15,7 @@ from .complete import asset_keys
 from .ids import IdsFromOpt, gather
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
-from .writing import ExitWith
+from .writing import ExitWith, error_line
 
 if TYPE_CHECKING:
     from ..client import Platform
@@ -104,29 +104,52 @@ def _metadata_rows(rt: Runtime, fmt: str, metadata: dict[str, Any]) -> None:
 
 
 def _show_many(rt: Runtime, platform: Platform, ids: Any, key: str | None, whole: bool) -> None:
-    """JSON lines, one per asset, in input order; failures on stderr."""
+    """One record per asset, in input order: JSON lines by default (streamed), or with -o
+    a JSON array, or rows of asset_id/key/value/type for tsv and table. Failures on stderr."""
+    fmt = rt.opts.output.value if rt.opts.output is not None else "jsonl"
     failures: list[AssetmetaError] = []
+    records: list[dict[str, Any]] = []
     total = 0
     for outcome in run_many(ids, platform.get_asset, concurrency=rt.settings.concurrency):
         total += 1
-        if outcome.error is not None:
-            failures.append(outcome.error)
-            rt.stderr.write(f"error: {outcome.asset_id}: {outcome.error.message}\n")
+        try:
+            if outcome.error is not None:
+                raise outcome.error
+            record = _record(outcome.asset_id, outcome.value or {}, key, whole)
+        except AssetmetaError as exc:
+            failures.append(exc)
+            rt.stderr.write(f"error: {error_line(outcome.asset_id, exc)}\n")
             continue
-        asset = outcome.value or {}
-        record: dict[str, Any] = {"asset_id": outcome.asset_id}
-        if whole:
-            record = _normalised(asset)
-        elif key is not None:
-            try:
-                record["value"] = _key_value(asset, key)
-            except NotFoundError as exc:
-                failures.append(exc)
-                rt.stderr.write(f"error: {exc.message}\n")
-                continue
+        if fmt == "jsonl":
+            rt.stdout.write(dumps(record, pretty=False) + "\n")
         else:
-            record["user_metadata"] = metadata_of(asset)
-        rt.stdout.write(dumps(record, pretty=False) + "\n")
+            records.append(record)
+    if fmt == "json":
+        rt.stdout.write(dumps(records) + "\n")
+    elif fmt in ("tsv", "table"):
+        _render_flat(rt, fmt, records, key, whole)
     code = exit_code_for(total, failures)
     if code is not ExitCode.OK:
         raise ExitWith(code)
+
+
+def _record(asset_id: str, asset: dict[str, Any], key: str | None, whole: bool) -> dict[str, Any]:
+    if whole:
+        return _normalised(asset)
+    if key is not None:
+        return {"asset_id": asset_id, "value": _key_value(asset, key)}
+    return {"asset_id": asset_id, "user_metadata": metadata_of(asset)}
+
+
+def _render_flat(
+    rt: Runtime, fmt: str, records: list[dict[str, Any]], key: str | None, whole: bool
+) -> None:
+    if key is not None:
+        render_rows(rt.stdout, fmt, records, ("asset_id", "value"))
+        return
+    rows = [
+        {"asset_id": r.get("asset_id", r.get("_id")), "key": k, "value": v, "type": type_name(v)}
+        for r in records
+        for k, v in sorted(r["user_metadata"].items())
+    ]
+    render_rows(rt.stdout, fmt, rows, ("asset_id", "key", "value", "type"))

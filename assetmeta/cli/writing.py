@@ -114,7 +114,7 @@ def run_writes(
             if outcome.error is not None:
                 failures.append(outcome.error)
                 failed_ids.append(outcome.asset_id)
-                rt.stderr.write(f"error: {_error_line(outcome.asset_id, outcome.error)}\n")
+                rt.stderr.write(f"error: {error_line(outcome.asset_id, outcome.error)}\n")
                 continue
             result = outcome.value
             assert result is not None  # no error, so the task returned
@@ -134,7 +134,7 @@ def run_writes(
         raise ExitWith(code)
 
 
-def _error_line(asset_id: str, error: AssetmetaError) -> str:
+def error_line(asset_id: str, error: AssetmetaError) -> str:
     message = error.message
     return message if message.startswith(asset_id) else f"{asset_id}: {message}"
 
