@@ -17,6 +17,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from ..settings import Flags
+
 PANEL = "Global options"
 
 
@@ -28,17 +30,9 @@ class OutputFormat(str, Enum):
 
 
 @dataclass(frozen=True)
-class GlobalOptions:
-    api_key: str | None = None
-    base_url: str | None = None
-    profile: str | None = None
-    timeout: float | None = None
-    retries: int | None = None
-    concurrency: int | None = None
-    no_journal: bool | None = None
-    sandbox: bool | None = None
-    insecure_http: bool | None = None
-    env_file: Path | None = None
+class GlobalOptions(Flags):
+    """The settings flags, plus those that only shape output."""
+
     output: OutputFormat | None = None
     quiet: bool | None = None
     verbose: bool | None = None

@@ -29,19 +29,7 @@ class Runtime:
         self.terminal = terminal or Terminal.detect()
         self.quiet = bool(opts.quiet)
         self.verbose = bool(opts.verbose)
-        flags = settings_mod.Flags(
-            api_key=opts.api_key,
-            base_url=opts.base_url,
-            profile=opts.profile,
-            timeout=opts.timeout,
-            retries=opts.retries,
-            concurrency=opts.concurrency,
-            no_journal=opts.no_journal,
-            sandbox=opts.sandbox,
-            insecure_http=opts.insecure_http,
-            env_file=opts.env_file,
-        )
-        self.settings = settings_mod.resolve(flags, os.environ, Path.cwd())
+        self.settings = settings_mod.resolve(opts, os.environ, Path.cwd())
         for warning in self.settings.warnings:
             self.warn(warning)
         if opts.api_key is not None:

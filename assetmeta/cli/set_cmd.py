@@ -7,12 +7,11 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ..urls import METADATA, asset_url
 from .ids import IdsFromOpt, gather
 from .inputs import FromFileOpt, NoInferOpt, StringifyOpt, read_patch, split_ids_and_items
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
-from .writing import DryRunOpt, FailedToOpt, Planned, print_plan, run_writes
+from .writing import DryRunOpt, FailedToOpt, run_merge
 
 ArgsArg = Annotated[
     list[str] | None,
@@ -46,24 +45,4 @@ def set_command(
     rt = Runtime(opts)
     for warning in warnings:
         rt.warn(warning)
-    if dry_run:
-        base = rt.base_url
-        print_plan(
-            rt,
-            [
-                Planned("PATCH", asset_url(base, i, METADATA), {"user_metadata": patch})
-                for i in id_stream
-            ],
-        )
-        return
-    with rt.platform() as platform:
-        writer = rt.writer(platform, "set")
-        compare = rt.settings.journal
-        run_writes(
-            rt,
-            "set",
-            id_stream,
-            several,
-            lambda asset_id: writer.merge(asset_id, patch, compare=compare),
-            failed_to=failed_to,
-        )
+    run_merge(rt, "set", id_stream, several, patch, dry_run=dry_run, failed_to=failed_to)

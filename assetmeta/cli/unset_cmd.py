@@ -8,12 +8,11 @@ import typer
 
 from ..errors import UsageError
 from ..types import Patch
-from ..urls import METADATA, asset_url
 from .complete import asset_keys
 from .ids import IdsFromOpt, gather
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
-from .writing import DryRunOpt, FailedToOpt, Planned, print_plan, run_writes
+from .writing import DryRunOpt, FailedToOpt, run_merge
 
 IdArg = Annotated[
     str | None, typer.Argument(metavar="ID", help="The asset id.", show_default=False)
@@ -55,28 +54,17 @@ def unset_command(
     ids = ([asset_id] if asset_id else []) + list(more_ids or [])
     id_stream, several = gather(ids, ids_from)
     rt = Runtime(opts)
-    if dry_run:
-        base = rt.base_url
-        print_plan(
-            rt,
-            [
-                Planned("PATCH", asset_url(base, i, METADATA), {"user_metadata": patch})
-                for i in id_stream
-            ],
-        )
-        return
-    with rt.platform() as platform:
-        writer = rt.writer(platform, "unset")
-        compare = rt.settings.journal
-        required = keys if strict else []
-        run_writes(
-            rt,
-            "unset",
-            id_stream,
-            several,
-            lambda i: writer.merge(i, patch, compare=compare, require_keys=required),
-            failed_to=failed_to,
-        )
+    required = keys if strict else []
+    run_merge(
+        rt,
+        "unset",
+        id_stream,
+        several,
+        patch,
+        dry_run=dry_run,
+        failed_to=failed_to,
+        require_keys=required,
+    )
 
 
 def _null_patch(keys: list[str]) -> Patch:

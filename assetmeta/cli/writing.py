@@ -15,6 +15,7 @@ from ..metadata import type_name
 from ..operations import Result
 from ..output import dumps
 from ..types import Patch
+from ..urls import METADATA, asset_url
 from .runtime import Runtime
 
 DryRunOpt = Annotated[
@@ -175,3 +176,34 @@ def _progress(rt: Runtime, several: bool) -> _NoProgress | _Progress:
     if several and rt.terminal.stderr_tty and not rt.quiet:
         return _Progress(rt)
     return _NoProgress()
+
+
+def run_merge(
+    rt: Runtime,
+    command: str,
+    ids: Iterator[str],
+    several: bool,
+    patch: Patch,
+    *,
+    dry_run: bool,
+    failed_to: Path | None,
+    require_keys: list[str] | None = None,
+) -> None:
+    """set and unset: one merge PATCH per asset, or the plan of it."""
+    if dry_run:
+        base = rt.base_url
+        body = {"user_metadata": patch}
+        print_plan(rt, [Planned("PATCH", asset_url(base, i, METADATA), body) for i in ids])
+        return
+    with rt.platform() as platform:
+        writer = rt.writer(platform, command)
+        compare = rt.settings.journal
+        required = require_keys or []
+        run_writes(
+            rt,
+            command,
+            ids,
+            several,
+            lambda i: writer.merge(i, patch, compare=compare, require_keys=required),
+            failed_to=failed_to,
+        )
