@@ -65,9 +65,17 @@ class Settings:
     state_dir: Path
     key_places: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    key_source: str = ""
 
     def require_key(self) -> str:
         if self.api_key:
+            # httpx would fail on the header and quote it back in the error: refuse it first.
+            if not all(" " <= char <= "~" for char in self.api_key):
+                raise AuthError(
+                    f"the API key from {self.key_source or 'the settings'} has a line break, "
+                    "a control or a non-ASCII character in it, so it cannot be sent",
+                    hint="set it again, copied whole (the key itself is never shown)",
+                )
             return self.api_key
         raise AuthError(
             "no API key found; looked in " + ", ".join(self.key_places),
@@ -203,7 +211,7 @@ def resolve(flags: Flags, environ: Mapping[str, str], cwd: Path) -> Settings:
     else:
         journal = bool(table.get("journal", True))
 
-    key_value, _ = pick("api_key", flags.api_key)
+    key_value, key_source = pick("api_key", flags.api_key)
     api_key = key_value.strip() if isinstance(key_value, str) else None
     insecure = boolean("insecure_http", flags.insecure_http)
     base_value, _ = pick("base_url", flags.base_url)
@@ -231,5 +239,6 @@ def resolve(flags: Flags, environ: Mapping[str, str], cwd: Path) -> Settings:
         config_path=config_path,
         state_dir=paths.state_dir(environ),
         key_places=places,
+        key_source=key_source,
         warnings=tuple(warnings),
     )
