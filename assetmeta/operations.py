@@ -98,10 +98,16 @@ class Writer:
     def _send_marked(self, entry_id: str | None, asset_id: str, send: Callable[[], None]) -> None:
         try:
             send()
-        except BaseException:
-            self._mark(entry_id, asset_id, "failed")
+        except BaseException as exc:
+            self._mark_failure(entry_id, asset_id, exc)
             raise
         self._mark(entry_id, asset_id, "done")
+
+    def _mark_failure(self, entry_id: str | None, asset_id: str, exc: BaseException) -> None:
+        """A refusal changed nothing: "failed". After a timeout, a 5xx or a lost answer the
+        write may have taken effect, so the entry stays "pending" and undo still sees it."""
+        if _refused(exc):
+            self._mark(entry_id, asset_id, "failed")
 
     # -- clear ---------------------------------------------------------------------------
 
@@ -134,7 +140,7 @@ class Writer:
                 self.platform.put_metadata(asset_id, wanted)
             except ApiError as exc:
                 if not _route_missing(exc):
-                    self._mark(entry_id, asset_id, "failed")
+                    self._mark_failure(entry_id, asset_id, exc)
                     raise
                 if strategy == "put":
                     self._mark(entry_id, asset_id, "failed")
@@ -186,19 +192,27 @@ class Writer:
             if restore:
                 self.platform.patch_metadata(asset_id, restore)
         except (AssetmetaError, KeyboardInterrupt) as restore_error:
-            self._mark(entry_id, asset_id, "failed")
+            # The entry stays "pending": the metadata may be anything now, and undo restores it.
             return ReplaceFailed(
-                f"{asset_id}: replace failed at {step} ({reason}) and restoring the previous "
-                f"metadata failed too ({restore_error}); its metadata may now be empty",
+                f"{asset_id}: {self.command} failed at {step} ({reason}) and restoring the "
+                f"previous metadata failed too ({restore_error}); its metadata may now be empty",
                 code,
                 hint=f"the previous metadata is in the journal: run 'assetmeta undo {asset_id}'",
             )
         self._mark(entry_id, asset_id, "rolled-back")
         return ReplaceFailed(
-            f"{asset_id}: replace failed at {step} ({reason}); the previous metadata was restored",
+            f"{asset_id}: {self.command} failed at {step} ({reason}); the previous metadata was "
+            "restored",
             code,
             hint="nothing changed; run the command again when the platform answers",
         )
+
+
+def _refused(exc: BaseException) -> bool:
+    """The platform answered no (a 4xx other than timeout, conflict or rate limit)."""
+    if not isinstance(exc, ApiError) or exc.status is None:
+        return False
+    return 400 <= exc.status < 500 and exc.status not in (408, 409, 429)
 
 
 def _route_missing(exc: ApiError) -> bool:

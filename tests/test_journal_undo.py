@@ -131,7 +131,9 @@ def test_undo_dry_run_sends_nothing(emulator: Emulator, cli: Cli, asset_id: str)
     emulator.clear_requests()
     run = cli("undo", asset_id, "--dry-run")
     assert run.code == 0
-    assert json.loads(run.stdout.split("\n", 1)[1]) in (original, [original])
+    lines = run.stdout.splitlines()
+    assert [line.split()[0] for line in lines if line[:1].isupper()] == ["GET", "DELETE", "PATCH"]
+    assert json.loads(lines[-1]) == {"user_metadata": original}
     assert emulator.requests == []
 
 
@@ -197,7 +199,8 @@ def test_replace_whose_restore_failed_too_points_at_undo_which_restores(
     assert f"assetmeta undo {asset_id}" in run.stderr
     assert "restored" not in run.stderr.replace("restoring", "")
     assert [m for m, _, _ in writes(emulator)] == ["DELETE", "PATCH", "PATCH"]
-    assert history(cli, asset_id)[-1]["status"] == "failed"
+    # Its outcome is unknown to the tool, so the entry stays pending and undo takes it.
+    assert history(cli, asset_id)[-1]["status"] == "pending"
 
     run = cli("undo", asset_id)
     assert run.code == 0, run.stderr
@@ -231,3 +234,27 @@ def test_undo_only_uses_entries_of_the_same_platform(
         run = cli("undo", asset_id, env={"TWELVELABS_BASE_URL": other.base_url})
         assert run.code == 4
         assert other.requests == []
+
+
+def test_undo_skips_a_rolled_back_replace(emulator: Emulator, cli: Cli, asset_id: str) -> None:
+    """A rolled-back replace changed nothing: undo takes back the change before it."""
+    original = stored(emulator, asset_id)
+    assert cli("set", asset_id, "owner=lena").code == 0
+    emulator.faults.add(Fault(method="PATCH", status=503, count=1))
+    assert cli("replace", asset_id, "only=this", "--retries", "0").code == 5
+    assert stored(emulator, asset_id) == {**original, "owner": "lena"}
+    run = cli("undo", asset_id)
+    assert run.code == 0, run.stderr
+    assert "from before 'set'" in run.stderr
+    assert stored(emulator, asset_id) == original
+
+
+def test_undo_skips_a_refused_write(emulator: Emulator, cli: Cli, asset_id: str) -> None:
+    """A 400 is a definite no: the entry is marked failed and undo looks past it."""
+    original = stored(emulator, asset_id)
+    assert cli("set", asset_id, "owner=lena").code == 0
+    emulator.faults.add(Fault(method="PATCH", status=400, count=1))
+    assert cli("set", asset_id, "owner=max").code == 2
+    assert history(cli, asset_id)[-1]["status"] == "failed"
+    assert cli("undo", asset_id).code == 0
+    assert stored(emulator, asset_id) == original

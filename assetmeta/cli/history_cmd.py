@@ -13,7 +13,7 @@ from ..output import render_rows
 from ..urls import check_asset_id
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
-from .writing import DryRunOpt, run_writes
+from .writing import DryRunOpt, print_plan, replace_plan, run_writes
 
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="The asset id.")]
 
@@ -64,14 +64,14 @@ def undo_command(opts: GlobalOptions, asset_id: IdArg, dry_run: DryRunOpt = Fals
     """Restore the metadata as it was before the last change (undo is journaled too)."""
     check_asset_id(asset_id)
     rt = Runtime(opts)
-    entry = rt.journal().last(asset_id, base_url=rt.target)
+    # The last change that took effect, or may have: a refused or rolled-back write
+    # changed nothing, so undoing it would be a no-op.
+    entry = rt.journal().last(asset_id, base_url=rt.target, statuses=("done", "pending"))
     if entry is None:
         raise NotFoundError(f"{asset_id}: nothing to undo: no journal entry for it at {rt.target}")
+    rt.info(f"{asset_id}: restoring the metadata from before '{entry.command}' of {entry.time}")
     if dry_run:
-        rt.stdout.write(
-            f"would restore {asset_id} to its metadata before '{entry.command}' of {entry.time}:\n"
-        )
-        render_rows(rt.stdout, "json", [entry.before], ())
+        print_plan(rt, replace_plan(rt.base_url, asset_id, entry.before))
         return
     with rt.platform() as platform:
         writer = rt.writer(platform, "undo")

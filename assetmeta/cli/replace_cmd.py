@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from enum import Enum
 from typing import Annotated
 
 import typer
 
 from ..metadata import apply_replace
-from ..urls import METADATA, asset_url
 from .ids import IdsFromOpt, gather
 from .inputs import FromFileOpt, NoInferOpt, StringifyOpt, read_patch, split_ids_and_items
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
 from .set_cmd import ArgsArg
-from .writing import DryRunOpt, FailedToOpt, Planned, print_plan, run_writes
+from .writing import DryRunOpt, FailedToOpt, print_plan, replace_plan, run_writes
 
 
 class Strategy(str, Enum):
@@ -58,7 +56,7 @@ def replace_command(
         rt.warn(warning)
     if dry_run:
         print_plan(
-            rt, [plan for i in id_stream for plan in _plan(rt.base_url, i, wanted, strategy)]
+            rt, [p for i in id_stream for p in replace_plan(rt.base_url, i, wanted, strategy.value)]
         )
         return
     with rt.platform() as platform:
@@ -71,16 +69,3 @@ def replace_command(
             lambda i: writer.replace(i, wanted, strategy=strategy.value),
             failed_to=failed_to,
         )
-
-
-def _plan(
-    base: str, asset_id: str, wanted: Mapping[str, object], strategy: Strategy
-) -> list[Planned]:
-    url = asset_url(base, asset_id, METADATA)
-    get = Planned("GET", asset_url(base, asset_id))
-    if strategy is not Strategy.delete_patch:
-        return [get, Planned("PUT", url, {"user_metadata": wanted})]
-    plans = [get, Planned("DELETE", url)]
-    if wanted:
-        plans.append(Planned("PATCH", url, {"user_metadata": wanted}))
-    return plans

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -207,3 +207,17 @@ def run_merge(
             lambda i: writer.merge(i, patch, compare=compare, require_keys=required),
             failed_to=failed_to,
         )
+
+
+def replace_plan(
+    base: str, asset_id: str, wanted: Mapping[str, object], strategy: str = "delete-patch"
+) -> list[Planned]:
+    """The requests of a replace (and of undo): the snapshot, then PUT or DELETE + PATCH."""
+    url = asset_url(base, asset_id, METADATA)
+    get = Planned("GET", asset_url(base, asset_id))
+    if strategy != "delete-patch":
+        return [get, Planned("PUT", url, {"user_metadata": wanted})]
+    plans = [get, Planned("DELETE", url)]
+    if wanted:
+        plans.append(Planned("PATCH", url, {"user_metadata": wanted}))
+    return plans
