@@ -123,6 +123,8 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
 
     daemon_threads = True
     block_on_close = False
+    # socketserver's default of 5 drops connections from a client running 16 at once.
+    request_queue_size = 128
 
     def __init__(self, host: str, port: int, app: EmulatorApp, log_requests: bool) -> None:
         self.app = app
