@@ -108,21 +108,33 @@ def run_writes(
     failed_ids: list[str] = []
     total = 0
     fmt = rt.opts.output.value if rt.opts.output is not None else None
-    with _progress(rt, several) as advance:
-        for outcome in run_many(ids, task, concurrency=rt.settings.concurrency, label=label):
-            total += 1
-            advance()
-            if outcome.error is not None:
-                failures.append(outcome.error)
-                failed_ids.append(outcome.asset_id)
-                rt.stderr.write(f"error: {error_line(outcome.asset_id, outcome.error)}\n")
-                continue
-            result = outcome.value
-            assert result is not None  # no error, so the task returned
-            counts[result.action] = counts.get(result.action, 0) + 1
-            if fmt in ("json", "jsonl"):
-                rt.stdout.write(dumps(result_json(result), pretty=False) + "\n")
-            rt.info(describe(result))
+    # One asset runs in this thread, so Ctrl-C reaches the operation itself (and a replace
+    # can put its snapshot back); a batch finishes the assets in flight and starts no more.
+    concurrency = rt.settings.concurrency if several else 1
+    try:
+        with _progress(rt, several) as advance:
+            for outcome in run_many(ids, task, concurrency=concurrency, label=label):
+                total += 1
+                advance()
+                if outcome.error is not None:
+                    failures.append(outcome.error)
+                    failed_ids.append(outcome.asset_id)
+                    rt.stderr.write(f"error: {error_line(outcome.asset_id, outcome.error)}\n")
+                    continue
+                result = outcome.value
+                assert result is not None  # no error, so the task returned
+                counts[result.action] = counts.get(result.action, 0) + 1
+                if fmt in ("json", "jsonl"):
+                    rt.stdout.write(dumps(result_json(result), pretty=False) + "\n")
+                rt.info(describe(result))
+    except KeyboardInterrupt:
+        if not several:
+            raise
+        rt.stderr.write(
+            f"{command}: interrupted after {total} assets; those in flight were finished, "
+            "no more were started\n"
+        )
+        raise ExitWith(ExitCode.INTERRUPTED) from None
     if failed_to is not None:
         failed_to.write_text("".join(f"{i}\n" for i in failed_ids), encoding="utf-8")
     if several:

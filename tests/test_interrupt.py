@@ -1,0 +1,64 @@
+"""Ctrl-C: exit 130, no traceback, and no half-applied replace left unreported."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+from assetmeta.emulator import Emulator, Fault
+
+from .conftest import TRACEBACK, Cli, stored
+
+
+def _start(cli: Cli, *args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "assetmeta", *args],
+        env=cli.env,
+        cwd=cli.cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _wait_for(emulator: Emulator, method: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not any(r.method == method for r in emulator.requests):
+        assert time.monotonic() < deadline, f"no {method} arrived"
+        time.sleep(0.02)
+
+
+def test_ctrl_c_between_delete_and_patch_restores(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    before = stored(emulator, asset_id)
+    # The PATCH hangs (and then fails, never applied): the user gives up and presses Ctrl-C.
+    emulator.faults.add(Fault(method="PATCH", status=503, delay=3.0))
+    proc = _start(cli, "replace", asset_id, "only=this")
+    _wait_for(emulator, "DELETE")
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    stderr = err.decode()
+    assert proc.returncode == 130, stderr
+    assert TRACEBACK not in stderr
+    assert "the previous metadata was restored" in stderr
+    time.sleep(3.0)  # let the hung PATCH end on the server side too
+    assert stored(emulator, asset_id) == before
+
+
+def test_ctrl_c_stops_a_batch_cleanly(cli: Cli, emulator: Emulator) -> None:
+    ids = [a["_id"] for a in emulator.store.all()]
+    emulator.faults.latency = 0.4
+    proc = _start(cli, "set", *ids, "k=1", "--concurrency", "2")
+    _wait_for(emulator, "PATCH")
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    stderr = err.decode()
+    assert proc.returncode == 130, stderr
+    assert TRACEBACK not in stderr
+    assert "interrupted after" in stderr
+    done = [i for i in ids if stored(emulator, i).get("k") == 1]
+    assert 0 < len(done) < len(ids)
