@@ -2,9 +2,10 @@
 
 The platform limits an account, not a connection: going faster than the window allows only
 earns 429s. So the throttle keeps an estimate of the window's remaining budget (the last
-`X-Ratelimit-Remaining`, less the requests still in flight and those sent since), sends
-freely while it is large, spreads the rest evenly over what is left of the window when it
-runs low, and waits for the next window when it is spent.
+`X-Ratelimit-Remaining`, less the requests still in flight and those sent since), sends at
+full speed while there is budget, and when it is spent waits for the window's reset instead
+of sending a request that would be refused. Spreading the budget over the window instead
+would only slow the last window of a batch: the limit's throughput is reached either way.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 
-# Below this share of the window's limit, requests are paced rather than sent at once.
-_PACE_BELOW = 0.25
 # Never trust a reset further away than this (clock skew, a bogus header).
 _MAX_WAIT = 60.0
 # The reset time has whole-second resolution; start the next window a little after it.
 _MARGIN = 0.05
+
+
+# While the estimate says the budget is spent but answers are still out, look again this often.
+_SETTLE = 0.01
 
 
 class Throttle:
@@ -30,29 +33,42 @@ class Throttle:
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
-        self._next_slot = 0.0
         self._blocked_until = 0.0
         self._in_flight = 0
-        self._limit: int | None = None
         self._remaining: int | None = None  # estimate for the current window; None: unknown
+        self._lowest_seen = 0  # the lowest X-Ratelimit-Remaining answered in this window
         self._reset_at = 0.0
 
     def wait(self) -> None:
         """Called before each request: returns when it may be sent."""
-        with self._lock:
-            now = self._clock()
-            start = max(now, self._blocked_until, self._next_slot)
-            if self._remaining is not None and start >= self._reset_at:
-                self._remaining = None  # a new window: its budget is not known yet
-            if self._remaining is not None and self._remaining <= 0:
-                start = max(start, self._reset_at + _MARGIN)
-                self._remaining = None
-            self._next_slot = start + self._interval(start)
-            if self._remaining is not None:
-                self._remaining -= 1
-            self._in_flight += 1
-        if start > now:
-            self._sleep(start - now)
+        while True:
+            with self._lock:
+                delay = self._delay(self._clock())
+                if delay <= 0:
+                    if self._remaining is not None:
+                        self._remaining -= 1
+                    self._in_flight += 1
+                    return
+            self._sleep(delay)
+
+    def _delay(self, now: float) -> float:
+        if self._remaining is not None and now >= self._reset_at:
+            self._remaining = None  # a new window: its budget is not known yet
+        if now < self._blocked_until:
+            return self._blocked_until - now
+        if self._remaining is None or self._remaining > 0:
+            return 0.0
+        if self._in_flight > 0:
+            # The estimate counts answers still out as spent; once they are in, the lowest
+            # count the server gave is exact, and may leave room in this window yet.
+            return _SETTLE
+        self._remaining = self._lowest_seen
+        if self._remaining > 0:
+            return 0.0
+        # Spent: everyone waits for the next window, whose budget is then unknown.
+        self._blocked_until = self._reset_at + _MARGIN
+        self._remaining = None
+        return self._blocked_until - now
 
     def observe(self, headers: Mapping[str, str]) -> None:
         """After an answer: learn the window from its X-Ratelimit-* headers."""
@@ -63,11 +79,20 @@ class Throttle:
                 reset_at = float(headers["x-ratelimit-reset"])
             except (KeyError, ValueError):
                 return
-            limit = headers.get("x-ratelimit-limit", "")
-            self._limit = int(limit) if limit.isdigit() else None
-            # Requests still in flight were sent after this answer's count was taken.
-            self._remaining = remaining - self._in_flight
-            self._reset_at = min(reset_at, self._clock() + _MAX_WAIT)
+            reset_at = min(reset_at, self._clock() + _MAX_WAIT)
+            known = self._remaining
+            same_window = known is not None and abs(reset_at - self._reset_at) < 1
+            self._lowest_seen = min(self._lowest_seen, remaining) if same_window else remaining
+            self._reset_at = reset_at
+            if self._in_flight == 0:
+                # Every request sent has been answered: the lowest count is exact.
+                self._remaining = self._lowest_seen
+                return
+            # Requests still in flight may not have been counted in this answer yet.
+            estimate = remaining - self._in_flight
+            self._remaining = (
+                min(known, estimate) if known is not None and same_window else estimate
+            )
 
     def release(self) -> None:
         """After a request that got no answer (a network error)."""
@@ -78,10 +103,3 @@ class Throttle:
         """A 429 said when to come back: nobody sends before then."""
         with self._lock:
             self._blocked_until = max(self._blocked_until, self._clock() + seconds)
-
-    def _interval(self, start: float) -> float:
-        if self._remaining is None or self._remaining <= 0:
-            return 0.0
-        if self._limit is not None and self._remaining > self._limit * _PACE_BELOW:
-            return 0.0
-        return max(0.0, self._reset_at - start) / self._remaining

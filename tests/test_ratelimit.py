@@ -49,15 +49,56 @@ def test_plenty_left_sends_freely() -> None:
     assert clock.slept == []
 
 
-def test_low_budget_is_spread_over_the_window() -> None:
+def test_spent_budget_waits_for_the_reset() -> None:
     clock = FakeClock()
     throttle = Throttle(clock=clock.time, sleep=clock.sleep)
-    throttle.observe(_headers(100, 10, clock.now + 60))
-    start = clock.now
-    for _ in range(10):
+    reset = clock.now + 20
+    throttle.wait()
+    throttle.observe(_headers(100, 3, reset))
+    for left in (2, 1, 0):
         throttle.wait()
-    # Ten requests spread over what is left of the window: none faster than the limit allows.
-    assert 50 <= clock.now - start <= 60
+        throttle.observe(_headers(100, left, reset))
+    assert clock.slept == []
+    throttle.wait()  # the next would be refused: it waits for the next window instead
+    assert len(clock.slept) == 1 and 19 <= clock.slept[0] <= 20.1
+
+
+def test_requests_in_flight_count_against_the_budget() -> None:
+    """With answers still out the estimate assumes them spent; when it reaches zero the
+    throttle waits for those answers, and then for the next window if nothing is left."""
+    clock = FakeClock()
+    answers: list[dict[str, str]] = []
+
+    def sleep(seconds: float) -> None:  # time passing brings in the answers still out
+        clock.sleep(seconds)
+        if answers:
+            throttle.observe(answers.pop(0))
+
+    throttle = Throttle(clock=clock.time, sleep=sleep)
+    reset = clock.now + 30
+    for _ in range(4):
+        throttle.wait()  # four sent before any answer
+    throttle.observe(_headers(10, 2, reset))  # one answer: 2 left; three still out
+    answers += [_headers(10, 1, reset), _headers(10, 0, reset), _headers(10, 0, reset)]
+    throttle.wait()
+    assert not answers  # it waited for every answer before deciding
+    assert sum(clock.slept) >= 29  # and then, nothing left, for the next window
+
+
+def test_answers_settle_a_pessimistic_estimate() -> None:
+    """Answers arriving out of order make the estimate too low; once they are all in, the
+    lowest count is exact and the rest of the window is used."""
+    clock = FakeClock()
+    throttle = Throttle(clock=clock.time, sleep=clock.sleep)
+    reset = clock.now + 30
+    for _ in range(3):
+        throttle.wait()
+    # The server counted them as 5, 4, 3 left; the answers come back 3, 5, 4.
+    for left in (3, 5, 4):
+        throttle.observe(_headers(10, left, reset))
+    for _ in range(3):
+        throttle.wait()
+    assert sum(clock.slept) < 1  # three more fit in this window, no wait for the next
 
 
 def test_retry_after_holds_everyone() -> None:
