@@ -20,7 +20,14 @@ def _start(cli: Cli, *args: str) -> subprocess.Popen[bytes]:
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # A shell starts background jobs with SIGINT ignored, and a child inherits that:
+        # give it the default disposition so Python turns SIGINT into KeyboardInterrupt.
+        preexec_fn=_default_sigint,
     )
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _wait_for(emulator: Emulator, method: str, timeout: float = 20.0) -> None:
