@@ -7,16 +7,18 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from .bulk_cmd import apply_command, export_command
+from .apply_cmd import apply_command
 from .clear_cmd import clear_command
 from .config_cmd import config_app
 from .demo_cmd import demo_command
 from .emulator_cmd import emulator_command
-from .history_cmd import history_command, undo_command
+from .export_cmd import export_command
+from .history_cmd import history_command
 from .options import ANNOTATIONS, GlobalOptions
 from .replace_cmd import replace_command
 from .set_cmd import set_command
 from .show_cmd import show_command
+from .undo_cmd import undo_command
 from .unset_cmd import unset_command
 
 EXIT_CODES = """\b
