@@ -1,14 +1,16 @@
 """Renderers for data on stdout: table (people), json (stable, sorted), jsonl, tsv.
 
 Values are printed literally: no rich markup is ever interpreted in metadata, and JSON is
-never wrapped or coloured.
+never wrapped or coloured. In text formats (table, tsv) every control character is shown as a
+visible backslash escape (`escape_text`), so a value can neither break a tsv row nor send an
+escape sequence to the terminal; JSON escapes them itself.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -52,9 +54,34 @@ def raw_value(value: Any) -> str:
     return value if isinstance(value, str) else dumps(value, pretty=False)
 
 
-def _tsv_cell(text: str) -> str:
-    # Tabs and newlines would break the columns; escape them the way `cut`-friendly tools do.
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+def _escapes() -> dict[int, str]:
+    named = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+    # C0, DEL and C1 controls, and the two Unicode line breaks that splitlines() honours.
+    codes = [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
+    return {
+        code: named.get(chr(code)) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        for code in codes
+    }
+
+
+_TABLE_ESCAPES = _escapes()
+_TSV_ESCAPES = {**_TABLE_ESCAPES, ord("\\"): "\\\\"}
+
+
+def escape_text(text: str, *, backslash: bool = False) -> str:
+    r"""`text` with every control character as a visible escape: \n \t \r, else \xNN (or
+    \uNNNN). With `backslash` (tsv) a backslash doubles too, so a cell reads back exactly;
+    a table is for people, where `C:\tmp` should look like itself."""
+    return text.translate(_TSV_ESCAPES if backslash else _TABLE_ESCAPES)
+
+
+def cell_text(value: Any, *, backslash: bool = False) -> str:
+    """A value as one cell of text output: raw, then escaped."""
+    return escape_text(raw_value(value), backslash=backslash)
+
+
+def tsv_line(row: Mapping[str, Any], columns: Sequence[str]) -> str:
+    return "\t".join(cell_text(row.get(c, ""), backslash=True) for c in columns) + "\n"
 
 
 def write(out: TextIO, text: str) -> None:
@@ -68,33 +95,39 @@ def render_rows(
     columns: Sequence[str],
     *,
     title: str | None = None,
+    no_wrap: Collection[str] = (),
 ) -> None:
-    """Rows of records in any format; `columns` orders the table and tsv."""
+    """Rows of records in any format; `columns` orders the table and tsv, and the table
+    never wraps the columns named in `no_wrap`."""
     if fmt == "json":
         write(out, dumps(list(rows)))
     elif fmt == "jsonl":
         for row in rows:
             write(out, dumps(row, pretty=False))
     elif fmt == "tsv":
-        for row in rows:
-            write(out, "\t".join(_tsv_cell(raw_value(row.get(c, ""))) for c in columns))
+        out.writelines(tsv_line(row, columns) for row in rows)
     else:
-        render_table(out, rows, columns, title=title)
+        render_table(out, rows, columns, title=title, no_wrap=no_wrap)
 
 
 def render_table(
-    out: TextIO, rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, title: str | None
+    out: TextIO,
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    *,
+    title: str | None,
+    no_wrap: Collection[str] = (),
 ) -> None:
     from rich.console import Console  # only people at a terminal pay for rich
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*(Text(raw_value(row.get(c, ""))) for c in columns))
     if not rows:
         out.write("(no metadata)\n" if title is None else f"{title}: (no metadata)\n")
         return
+    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    for column in columns:
+        table.add_column(column, overflow="fold", no_wrap=column in no_wrap)
+    for row in rows:
+        table.add_row(*(Text(cell_text(row.get(c, ""))) for c in columns))
     Console(file=out, markup=False, highlight=False, emoji=False).print(table)
