@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .errors import AssetmetaError, ExitCode
 
@@ -21,6 +21,7 @@ ItemT = TypeVar("ItemT")
 @dataclass
 class Outcome(Generic[T]):
     asset_id: str
+    item: Any = None
     value: T | None = None
     error: AssetmetaError | None = None
 
@@ -33,29 +34,50 @@ def run_many(
     label: Callable[[ItemT], str] = str,
 ) -> Iterator[Outcome[T]]:
     """Yield one Outcome per item (an id, or an id with its metadata), in input order.
-    Expected errors are captured in the Outcome; anything else propagates."""
+    Expected errors are captured in the Outcome; anything else propagates.
 
-    def call(item: ItemT) -> Outcome[T]:
+    Items with the same label (the same asset) never run at the same time: each waits for
+    the one before it, so two writes of one asset land in input order, each seeing the
+    state the previous one left."""
+
+    def call(item: ItemT, previous: Future[Outcome[T]] | None = None) -> Outcome[T]:
+        if previous is not None:
+            wait([previous])
         try:
-            return Outcome(label(item), value=task(item))
+            return Outcome(label(item), item, value=task(item))
         except AssetmetaError as exc:
-            return Outcome(label(item), error=exc)
+            return Outcome(label(item), item, error=exc)
 
     if concurrency <= 1:
         for item in items:
             yield call(item)
         return
     window: deque[Future[Outcome[T]]] = deque()
+    # The newest future of each label still in the window; a later item of that label
+    # waits on it. Futures are taken in submission order, so a wait never waits on a later
+    # item and cannot deadlock.
+    latest: dict[str, Future[Outcome[T]]] = {}
     # Keep a little more than `concurrency` in flight so a slow head doesn't idle the pool.
     depth = concurrency * 2
+
+    def take() -> Outcome[T]:
+        future = window.popleft()
+        outcome = future.result()
+        if latest.get(outcome.asset_id) is future:
+            del latest[outcome.asset_id]
+        return outcome
+
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="assetmeta") as pool:
         try:
             for item in items:
-                window.append(pool.submit(call, item))
+                name = label(item)
+                future = pool.submit(call, item, latest.get(name))
+                latest[name] = future
+                window.append(future)
                 while len(window) >= depth or (window and window[0].done()):
-                    yield window.popleft().result()
+                    yield take()
             while window:
-                yield window.popleft().result()
+                yield take()
         except BaseException:
             for future in window:
                 future.cancel()

@@ -62,9 +62,14 @@ def parse_metadata_json(data: bytes, *, source: str, stringify: bool = False) ->
         raise UsageError(
             f"{where}: expected a JSON object, got {_kind(document)} at {_position(text, start)}"
         )
+    return patch_of(_metadata_object(document), where=where, stringify=stringify)
+
+
+def patch_of(document: dict[str, object], *, where: str, stringify: bool = False) -> Patch:
+    """Check every key and value of a metadata object; every error is reported at once."""
     patch: Patch = {}
     errors: list[UsageError] = []
-    for key, value in _metadata_object(document).items():
+    for key, value in document.items():
         try:
             if not key:
                 raise UsageError(f"{where}: empty key")

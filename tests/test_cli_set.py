@@ -280,7 +280,7 @@ def test_some_ids_failing_exits_6_and_names_them(
 def test_dry_run_prints_the_requests_and_sends_nothing(
     cli: Cli, emulator: Emulator, ids: list[str]
 ) -> None:
-    run = cli("set", *ids, "a=1", 'tags:=["x"]', "--dry-run")
+    run = cli("set", *ids, "a=1", 'tags:=["x"]', "--dry-run", "--no-journal")
 
     assert run.code == 0, run.stderr
     assert emulator.requests == []
@@ -292,6 +292,16 @@ def test_dry_run_prints_the_requests_and_sends_nothing(
         assert lines[2 * index] == f"PATCH {emulator.base_url}/assets/{asset_id}/user-metadata"
         assert json.loads(lines[2 * index + 1]) == body
     assert API_KEY not in run.stdout + run.stderr
+
+
+def test_dry_run_shows_the_snapshot_read_when_journaling(cli: Cli, emulator: Emulator) -> None:
+    run = cli("set", BARE_ID, "a=1", "--dry-run")
+    assert run.code == 0, run.stderr
+    assert run.stdout.splitlines()[:2] == [
+        f"GET {emulator.base_url}/assets/{BARE_ID}",
+        f"PATCH {emulator.base_url}/assets/{BARE_ID}/user-metadata",
+    ]
+    assert emulator.requests == []
 
 
 def test_dry_run_never_prints_a_key_given_as_a_flag(cli: Cli, emulator: Emulator) -> None:

@@ -2,60 +2,82 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from enum import Enum
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ..errors import UsageError
-from ..jsoninput import parse_metadata_json
+from ..items import load_strict_json
+from ..jsoninput import patch_of
+from ..metadata import apply_replace
 from ..operations import Result
-from ..output import dumps
 from ..types import Patch
 from ..urls import check_asset_id
 from .inputs import text_lines
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
-from .writing import DryRunOpt, FailedToOpt, run_writes
+from .writing import DryRunOpt, FailedToOpt, merge_plan, print_plan, replace_plan, run_writes
+
+_SHAPE = 'expected {"asset_id": "...", "user_metadata": {...}}'
+_KEYS = ("asset_id", "user_metadata")
 
 
-class AssetType(str, Enum):
-    image = "image"
-    video = "video"
-    audio = "audio"
-    document = "document"
+@dataclass(frozen=True)
+class Line:
+    """One line of input: its place, its text, and what it asks for (or why it can't)."""
+
+    where: str
+    number: int
+    text: str
+    asset_id: str | None = None
+    patch: Patch | None = None
+    error: UsageError | None = None
+
+    @property
+    def label(self) -> str:
+        return self.asset_id if self.error is None and self.asset_id else self.where
+
+    def failure_fields(self) -> dict[str, Any]:
+        return {"asset_id": self.asset_id, "line": self.number}
 
 
-Line = tuple[int, str, Patch]
-# A line of stdin that failed its check: it fails alone instead of stopping the run.
-Failed = tuple[int, str, UsageError]
-
-
-def _parse_line(number: int, text: str, source: str) -> Line:
-    where = f"{source} line {number}"
-    try:
-        record = json.loads(text)
-    except ValueError:
-        record = None
-    asset_id = record.get("asset_id") if isinstance(record, dict) else None
+def _parse(where: str, number: int, text: str) -> Line:
+    """A line of `export`: exactly an asset id and a metadata object, nothing else, so a
+    line of some other shape can never be written as if it were metadata."""
+    record = load_strict_json(text, where=where)
+    if not isinstance(record, dict):
+        raise UsageError(f"{where}: {_SHAPE}")
+    unknown = [key for key in record if key not in _KEYS]
+    if unknown:
+        raise UsageError(f"{where}: unknown key {unknown[0]!r}; {_SHAPE}")
+    asset_id = record.get("asset_id")
     if not isinstance(asset_id, str):
-        raise UsageError(f'{where}: expected {{"asset_id": ..., "user_metadata": {{...}}}}')
+        raise UsageError(f'{where}: no "asset_id" string; {_SHAPE}')
+    check_asset_id(asset_id)
+    if "user_metadata" not in record:
+        raise UsageError(f'{where}: no "user_metadata"; {_SHAPE}')
+    metadata = record["user_metadata"]
+    if not isinstance(metadata, dict):
+        raise UsageError(f'{where}: "user_metadata" must be a JSON object')
+    return Line(where, number, text, asset_id, patch_of(metadata, where=where))
+
+
+def _checked(where: str, number: int, text: str) -> Line:
     try:
-        check_asset_id(asset_id)
-        patch = parse_metadata_json(text.encode("utf-8"), source=where)
+        return _parse(where, number, text)
     except UsageError as exc:
         message = exc.message if exc.message.startswith(where) else f"{where}: {exc.message}"
-        raise UsageError(message, exc.hint) from None
-    return number, asset_id, patch
+        return Line(where, number, text, error=UsageError(message, exc.hint))
 
 
-def _lines(source: str) -> Iterator[tuple[int, str]]:
+def _lines(source: str) -> Iterator[Line]:
+    name = "<stdin>" if source == "-" else source
     for number, text in enumerate(text_lines(source, "apply"), 1):
         if text.strip():
-            yield number, text
+            yield _checked(f"{name} line {number}", number, text.rstrip("\r\n"))
 
 
 @with_globals
@@ -72,46 +94,49 @@ def apply_command(
 ) -> None:
     """Merge (or --replace) each line's metadata into its asset, concurrently, journaled.
 
-    A file is checked whole before the first request; standard input is checked line by line.
+    A file is checked whole before the first request; standard input is checked line by
+    line, and a bad line fails alone. Lines of the same asset are applied in file order.
+    With --failed-to, the lines that failed are written as read, so FILE can be applied again.
     """
     if source != "-" and not Path(source).is_file():
         raise UsageError(f"{source}: no such file")
-    name = "<stdin>" if source == "-" else source
     if source != "-":
-        for number, text in _lines(source):
-            _parse_line(number, text, name)
+        for line in _lines(source):
+            if line.error is not None:
+                raise line.error
     rt = Runtime(opts)
     if dry_run:
-        for _, asset_id, patch in (_parse_line(n, t, name) for n, t in _lines(source)):
-            verb = "replace" if replace else "merge"
-            rt.stdout.write(dumps({"asset_id": asset_id, verb: patch}, pretty=False) + "\n")
+        print_plan(rt, [p for line in _lines(source) for p in _plan(rt, line, replace)])
         return
     command = "apply --replace" if replace else "apply"
     with rt.platform() as platform:
         writer = rt.writer(platform, command)
 
-        def task(line: Line | Failed) -> Result:
-            _, asset_id, patch = line
-            if isinstance(patch, UsageError):
-                raise patch
+        def task(line: Line) -> Result:
+            if line.error is not None:
+                raise line.error
+            assert line.asset_id is not None and line.patch is not None
             if replace:
-                return writer.replace(asset_id, patch)
-            return writer.merge(asset_id, patch, compare=rt.settings.journal)
+                return writer.replace(line.asset_id, apply_replace(line.patch))
+            return writer.merge(line.asset_id, line.patch, compare=rt.settings.journal)
 
         run_writes(
             rt,
             command,
-            _checked_lines(source, name),
+            _lines(source),
             True,
             task,
             failed_to=failed_to,
-            label=lambda line: line[1],
+            label=lambda line: line.label,
+            failure_fields=lambda line: line.failure_fields(),
+            failed_record=lambda line: line.text,
         )
 
 
-def _checked_lines(source: str, name: str) -> Iterator[Line | Failed]:
-    for number, text in _lines(source):
-        try:
-            yield _parse_line(number, text, name)
-        except UsageError as exc:
-            yield number, f"line-{number}", exc
+def _plan(rt: Runtime, line: Line, replace: bool) -> list[Any]:
+    if line.error is not None:
+        raise line.error
+    assert line.asset_id is not None and line.patch is not None
+    if replace:
+        return replace_plan(rt.base_url, line.asset_id, apply_replace(line.patch))
+    return merge_plan(rt.base_url, line.asset_id, line.patch, journal=rt.settings.journal)

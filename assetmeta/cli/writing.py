@@ -101,11 +101,18 @@ def run_writes(
     *,
     failed_to: Path | None = None,
     label: Callable[[Any], str] = str,
+    failure_fields: Callable[[Any], dict[str, Any]] | None = None,
+    failed_record: Callable[[Any], str] = str,
 ) -> None:
-    """Run `task` over the ids, report each, summarise, and leave with the right code."""
+    """Run `task` over the ids, report each, summarise, and leave with the right code.
+
+    `label` names an item in messages (and items with the same label never run at once);
+    `failure_fields` is what a JSON failure record says of it; `failed_record` is its line
+    in --failed-to."""
     counts = {"changed": 0, "unchanged": 0, "sent": 0}
     failures: list[AssetmetaError] = []
     failed_ids: list[str] = []
+    fields = failure_fields or (lambda item: {"asset_id": label(item)})
     total = 0
     fmt = rt.opts.output.value if rt.opts.output is not None else None
     # One asset runs in this thread, so Ctrl-C reaches the operation itself (and a replace
@@ -118,8 +125,12 @@ def run_writes(
                 advance()
                 if outcome.error is not None:
                     failures.append(outcome.error)
-                    failed_ids.append(outcome.asset_id)
-                    rt.stderr.write(f"error: {error_line(outcome.asset_id, outcome.error)}\n")
+                    failed_ids.append(failed_record(outcome.item))
+                    message = error_line(outcome.asset_id, outcome.error)
+                    rt.stderr.write(f"error: {message}\n")
+                    if fmt in ("json", "jsonl"):
+                        record = failure_json(fields(outcome.item), message, outcome.error)
+                        rt.stdout.write(dumps(record, pretty=False) + "\n")
                     continue
                 result = outcome.value
                 assert result is not None  # no error, so the task returned
@@ -145,6 +156,11 @@ def run_writes(
         if not several and failures and failures[0].hint:
             rt.stderr.write(f"hint: {failures[0].hint}\n")
         raise ExitWith(code)
+
+
+def failure_json(fields: dict[str, Any], message: str, error: AssetmetaError) -> dict[str, Any]:
+    """A failure in the same stream as the results, so a script reading stdout sees it."""
+    return {**fields, "action": "failed", "error": message, "exit_code": int(error.exit_code)}
 
 
 def error_line(asset_id: str, error: AssetmetaError) -> str:
@@ -203,9 +219,8 @@ def run_merge(
 ) -> None:
     """set and unset: one merge PATCH per asset, or the plan of it."""
     if dry_run:
-        base = rt.base_url
-        body = {"user_metadata": patch}
-        print_plan(rt, [Planned("PATCH", asset_url(base, i, METADATA), body) for i in ids])
+        journal = rt.settings.journal
+        print_plan(rt, [p for i in ids for p in merge_plan(rt.base_url, i, patch, journal=journal)])
         return
     with rt.platform() as platform:
         writer = rt.writer(platform, command)
@@ -219,6 +234,13 @@ def run_merge(
             lambda i: writer.merge(i, patch, compare=compare, require_keys=required),
             failed_to=failed_to,
         )
+
+
+def merge_plan(base: str, asset_id: str, patch: Patch, *, journal: bool) -> list[Planned]:
+    """The requests of a merge: the snapshot for the journal (when kept), then the PATCH,
+    which is left out when the snapshot shows that nothing would change."""
+    write = Planned("PATCH", asset_url(base, asset_id, METADATA), {"user_metadata": patch})
+    return [Planned("GET", asset_url(base, asset_id)), write] if journal else [write]
 
 
 def replace_plan(
