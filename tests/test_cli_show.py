@@ -219,3 +219,27 @@ def test_show_refuses_an_invalid_id_before_any_request(cli: Cli, emulator: Emula
     assert run.code == 2
     assert emulator.requests == []
     assert "invalid asset id 'x?y=1'" in run.stderr
+
+
+def test_several_ids_as_json_with_one_missing_still_close_the_array(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    run = cli("show", asset_id, UNKNOWN_ID, OTHER_ID, "-o", "json")
+
+    assert run.code == 6
+    assert json.loads(run.stdout) == [
+        {"asset_id": asset_id, "user_metadata": SAMPLE_METADATA},
+        {"asset_id": OTHER_ID, "user_metadata": OTHER_METADATA},
+    ]
+    assert UNKNOWN_ID in run.stderr
+
+
+def test_several_whole_assets_as_tsv_are_their_metadata_rows(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    plain = cli("show", asset_id, OTHER_ID, "-o", "tsv")
+    whole = cli("show", asset_id, OTHER_ID, "--asset", "-o", "tsv")
+
+    assert plain.code == whole.code == 0, plain.stderr + whole.stderr
+    assert whole.stdout == plain.stdout
+    assert f"{asset_id}\tcampaign\tspring-launch\tstring" in whole.stdout.splitlines()

@@ -1,4 +1,4 @@
-"""`assetmeta export`: every asset's metadata out as JSON lines."""
+"""`assetmeta export`: every asset's metadata out, as JSON lines unless -o says otherwise."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..output import dumps
+from ..records import RecordStream
 from ..urls import metadata_of
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
@@ -34,13 +34,13 @@ def export_command(
         ),
     ] = None,
 ) -> None:
-    """Every asset's metadata as JSON lines {"asset_id": ..., "user_metadata": {...}}."""
+    """Every asset's metadata as JSON lines {"asset_id": ..., "user_metadata": {...}}
+    (on a terminal too: it is meant for `apply`); -o json, tsv or table as `show ID...`."""
     rt = Runtime(opts)
     types = [t.value for t in asset_type or []]
-    count = 0
+    stream = RecordStream(rt.stdout, rt.output_format(default="jsonl"))
     with rt.platform() as platform:
         for asset in platform.iter_assets(asset_types=types, filename=filename):
-            record = {"asset_id": asset.get("_id"), "user_metadata": metadata_of(asset)}
-            rt.stdout.write(dumps(record, pretty=False) + "\n")
-            count += 1
-    rt.info(f"export: {count} assets")
+            stream.write({"asset_id": asset.get("_id"), "user_metadata": metadata_of(asset)})
+    stream.close()
+    rt.info(f"export: {stream.count} assets")

@@ -8,8 +8,8 @@ import typer
 
 from ..batch import exit_code_for, run_many
 from ..errors import AssetmetaError, ExitCode, NotFoundError
-from ..metadata import type_name
 from ..output import dumps, raw_value, render_rows
+from ..records import RecordStream, metadata_rows, whole_record
 from ..urls import metadata_of
 from .complete import asset_keys
 from .ids import IdsFromOpt, gather
@@ -93,7 +93,7 @@ def _show_one(rt: Runtime, asset: dict[str, Any], key: str | None, whole: bool) 
 
 
 def _metadata_rows(rt: Runtime, fmt: str, metadata: dict[str, Any]) -> None:
-    rows = [{"key": k, "value": v, "type": type_name(v)} for k, v in sorted(metadata.items())]
+    rows = list(metadata_rows({"user_metadata": metadata}))
     render_rows(
         rt.stdout,
         fmt,
@@ -104,11 +104,15 @@ def _metadata_rows(rt: Runtime, fmt: str, metadata: dict[str, Any]) -> None:
 
 
 def _show_many(rt: Runtime, platform: Platform, ids: Any, key: str | None, whole: bool) -> None:
-    """One record per asset, in input order: JSON lines by default (streamed), or with -o
-    a JSON array, or rows of asset_id/key/value/type for tsv and table. Failures on stderr."""
-    fmt = rt.opts.output.value if rt.opts.output is not None else "jsonl"
+    """One record per asset, in input order: JSON lines by default, or with -o a JSON array,
+    or rows of asset_id/key/value/type for tsv and table (as `export` prints them).
+    Streamed as the answers come; failures on stderr."""
+    fmt = rt.output_format(default="jsonl")
+    if key is None:
+        stream = RecordStream(rt.stdout, fmt)
+    else:
+        stream = RecordStream(rt.stdout, fmt, columns=("asset_id", "value"), rows=whole_record)
     failures: list[AssetmetaError] = []
-    records: list[dict[str, Any]] = []
     total = 0
     for outcome in run_many(ids, platform.get_asset, concurrency=rt.settings.concurrency):
         total += 1
@@ -120,14 +124,8 @@ def _show_many(rt: Runtime, platform: Platform, ids: Any, key: str | None, whole
             failures.append(exc)
             rt.stderr.write(f"error: {error_line(outcome.asset_id, exc)}\n")
             continue
-        if fmt == "jsonl":
-            rt.stdout.write(dumps(record, pretty=False) + "\n")
-        else:
-            records.append(record)
-    if fmt == "json":
-        rt.stdout.write(dumps(records) + "\n")
-    elif fmt in ("tsv", "table"):
-        _render_flat(rt, fmt, records, key, whole)
+        stream.write(record)
+    stream.close()
     code = exit_code_for(total, failures)
     if code is not ExitCode.OK:
         raise ExitWith(code)
@@ -139,17 +137,3 @@ def _record(asset_id: str, asset: dict[str, Any], key: str | None, whole: bool) 
     if key is not None:
         return {"asset_id": asset_id, "value": _key_value(asset, key)}
     return {"asset_id": asset_id, "user_metadata": metadata_of(asset)}
-
-
-def _render_flat(
-    rt: Runtime, fmt: str, records: list[dict[str, Any]], key: str | None, whole: bool
-) -> None:
-    if key is not None:
-        render_rows(rt.stdout, fmt, records, ("asset_id", "value"))
-        return
-    rows = [
-        {"asset_id": r.get("asset_id", r.get("_id")), "key": k, "value": v, "type": type_name(v)}
-        for r in records
-        for k, v in sorted(r["user_metadata"].items())
-    ]
-    render_rows(rt.stdout, fmt, rows, ("asset_id", "key", "value", "type"))
