@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import stat
@@ -29,6 +30,15 @@ KNOWN_KEYS: dict[str, type] = {
     "concurrency": int,
     "journal": bool,
 }
+# What a numeric setting may be, from every source: (type, least, most, the rule as told).
+# A timeout past a day overflows the socket layer; 0 already means "wait for ever".
+NUMBER_RULES: dict[str, tuple[type, float, float, str]] = {
+    "timeout": (float, 0, 86400, "must be a number of seconds from 0 to 86400 (0 = no timeout)"),
+    "retries": (int, 0, math.inf, "must be an integer of at least 0"),
+    "concurrency": (int, 1, math.inf, "must be an integer of at least 1"),
+}
+_INTEGER = re.compile(r"[+-]?[0-9]+", re.ASCII)
+_DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
 
 
@@ -41,8 +51,16 @@ def load(path: Path) -> ConfigData:
     except OSError as exc:
         raise UsageError(f"cannot read config file {path}: {exc.strerror}") from None
     try:
-        parsed = tomllib.loads(raw.decode("utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"config file {path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} "
+            f"at offset {exc.start})",
+            hint="save it as UTF-8, or rewrite it with 'assetmeta config set'",
+        ) from None
+    try:
+        parsed = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise UsageError(f"config file {path} is not valid TOML: {reason}") from None
     data: ConfigData = {}
@@ -59,12 +77,40 @@ def readable_by_others(path: Path) -> bool:
         return False
 
 
-def coerce(key: str, text: str) -> ConfigValue:
-    """Turn the text of `config set KEY VALUE` into the value stored for KEY."""
+def check_key(key: str) -> type:
+    """The type KEY holds; an unknown key is a usage error that lists the known ones."""
     kind = KNOWN_KEYS.get(key)
     if kind is None:
         known = ", ".join(sorted(KNOWN_KEYS))
         raise UsageError(f"unknown config key {key!r}", hint=f"known keys: {known}")
+    return kind
+
+
+def check_number(key: str, value: object) -> int | float:
+    """A numeric setting from text (flag, environment, `config set`) or from TOML.
+
+    The same rules wherever it comes from; ValueError carries the rule. Text is plain ASCII
+    decimal: `1_0`, `٣`, `nan` and `inf` are refused, and so is an integer written `2.0`.
+    """
+    kind, least, most, rule = NUMBER_RULES[key]
+    number: int | float | None = None
+    if isinstance(value, str):
+        text = value.strip()
+        pattern = _INTEGER if kind is int else _DECIMAL
+        if pattern.fullmatch(text):
+            number = int(text) if kind is int else float(text)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value if kind is int else float(value)
+    elif isinstance(value, float) and kind is float:
+        number = value
+    if number is None or not math.isfinite(number) or not least <= number <= most:
+        raise ValueError(rule)
+    return number
+
+
+def coerce(key: str, text: str) -> ConfigValue:
+    """Turn the text of `config set KEY VALUE` into the value stored for KEY."""
+    kind = check_key(key)
     if kind is bool:
         lowered = text.strip().lower()
         if lowered in ("true", "yes", "on", "1"):
@@ -72,15 +118,17 @@ def coerce(key: str, text: str) -> ConfigValue:
         if lowered in ("false", "no", "off", "0"):
             return False
         raise UsageError(f"config key {key!r} takes true or false, not {text!r}")
-    if kind is int or kind is float:
+    if key in NUMBER_RULES:
         try:
-            number = int(text) if kind is int else float(text)
-        except ValueError:
-            raise UsageError(f"config key {key!r} takes a number, not {text!r}") from None
-        if number < 0:
-            raise UsageError(f"config key {key!r} must not be negative")
-        return number
+            return check_number(key, text)
+        except ValueError as exc:
+            raise UsageError(f"config key {key!r} {exc}, not {text!r}") from None
     return text.strip() if key == "api_key" else text
+
+
+def show(value: ConfigValue) -> str:
+    """A value as the file spells it: `false`, not Python's `False`."""
+    return value if isinstance(value, str) else _toml_value(value)
 
 
 def _toml_key(key: str) -> str:

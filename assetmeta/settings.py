@@ -84,6 +84,39 @@ class Settings:
         )
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a setting's value came from, so that an error can point at it."""
+
+    name: str  # as spelled there: --timeout, ASSETMETA_TIMEOUT, timeout
+    origin: str  # "flag", "environment", a .env file, "config.toml [profile]" or "default"
+
+    def __str__(self) -> str:
+        """The place alone, for messages that must not show the value (the API key)."""
+        if self.origin in ("flag", "default"):
+            return self.name if self.origin == "flag" else "the default"
+        if self.origin == "environment":
+            return f"${self.name}"
+        return f"{self.name} in {self.origin}"
+
+    def quote(self, value: object) -> str:
+        """`ASSETMETA_RETRIES=-1 (environment)`, `--timeout nan`: the value and its place."""
+        shown = _shown(value)
+        return (
+            f"{self.name} {shown}"
+            if self.origin == "flag"
+            else f"{self.name}={shown} ({self.origin})"
+        )
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value if value and value == value.strip() and value.isprintable() else repr(value)
+    return str(value)
+
+
 class _Layers:
     """Looks a setting up through environment, .env and config file, remembering where."""
 
@@ -94,14 +127,14 @@ class _Layers:
         self.dotenv = dotenv
         self.dotenv_path = dotenv_path
 
-    def lookup(self, name: str) -> tuple[str, str] | None:
+    def lookup(self, name: str) -> tuple[str, Source] | None:
         for env in ENV_NAMES[name]:
             if self.environ.get(env, "").strip():
-                return self.environ[env], f"${env}"
+                return self.environ[env], Source(env, "environment")
         for env in ENV_NAMES[name]:
             value = self.dotenv.get(env)
             if value is not None and value.strip():
-                return value, f"{env} in {self.dotenv_path}"
+                return value, Source(env, str(self.dotenv_path))
         return None
 
 
@@ -110,26 +143,34 @@ def _read_dotenv(path: Path) -> Mapping[str, str | None]:
         return {}
     from dotenv import dotenv_values  # imported here: only worth its start-up cost when used
 
-    return dotenv_values(path, encoding="utf-8")
+    try:
+        return dotenv_values(path, encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f".env file {path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} "
+            f"at offset {exc.start})",
+            hint="save it as UTF-8, or point --env-file at another file",
+        ) from None
+    except OSError as exc:
+        raise UsageError(f"cannot read .env file {path}: {exc.strerror}") from None
 
 
-def _parse_bool(text: str, where: str) -> bool:
-    lowered = text.strip().lower()
+def _parse_bool(value: object, source: Source) -> bool:
+    if isinstance(value, bool):
+        return value
+    lowered = value.strip().lower() if isinstance(value, str) else None
     if lowered in _TRUE:
         return True
     if lowered in _FALSE:
         return False
-    raise UsageError(f"{where} must be true or false, not {text!r}")
+    raise UsageError(f"{source.quote(value)}: must be true or false")
 
 
-def _parse_number(text: str, where: str, kind: type[int] | type[float]) -> float:
+def _parse_number(name: str, value: object, source: Source) -> float:
     try:
-        value = kind(text.strip())
-    except ValueError:
-        raise UsageError(f"{where} must be a number, not {text!r}") from None
-    if value < 0:
-        raise UsageError(f"{where} must not be negative")
-    return value
+        return config.check_number(name, value)
+    except ValueError as exc:
+        raise UsageError(f"{source.quote(value)}: {exc}") from None
 
 
 def is_loopback(host: str) -> bool:
@@ -157,6 +198,16 @@ def check_base_url(url: str, *, insecure_http: bool) -> str:
     return url
 
 
+def _refuse_base_url_in_sandbox(sandbox: Source) -> None:
+    """The sandbox serves its own base URL: quietly ignoring --base-url would hide a mistake."""
+    if sandbox.origin == "flag":
+        raise UsageError("--sandbox and --base-url can't be used together")
+    raise UsageError(
+        f"--base-url can't be used with the sandbox, which {sandbox} turns on",
+        hint=f"drop --base-url, or turn the sandbox off ({sandbox.name}=0)",
+    )
+
+
 def resolve(flags: Flags, environ: Mapping[str, str], cwd: Path) -> Settings:
     dotenv_path = flags.env_file or cwd / ".env"
     if flags.env_file is not None and not flags.env_file.is_file():
@@ -172,53 +223,53 @@ def resolve(flags: Flags, environ: Mapping[str, str], cwd: Path) -> Settings:
             f"profile {profile!r} not found in {config_path}",
             hint="create it with 'assetmeta config set --profile NAME KEY VALUE'",
         )
-    table = {**data.get(config.DEFAULT_PROFILE, {}), **data.get(profile, {})}
+    tables = [
+        (profile, data.get(profile, {})),
+        (config.DEFAULT_PROFILE, data.get(config.DEFAULT_PROFILE, {})),
+    ]
     warnings: list[str] = []
     if data and config.readable_by_others(config_path):
         warnings.append(
             f"config file {config_path} is readable by others; run: chmod 600 {config_path}"
         )
 
-    def pick(name: str, flag: object, config_key: str | None = None) -> tuple[object, str]:
+    def from_config(key: str) -> tuple[object, Source] | None:
+        for name, table in tables:
+            if key in table:
+                return table[key], Source(key, f"{config_path} [{name}]")
+        return None
+
+    def pick(name: str, flag: object) -> tuple[object, Source]:
         if flag is not None:
-            return flag, "--" + name.replace("_", "-")
-        hit = layers.lookup(name)
-        if hit is not None:
-            return hit
-        key = config_key or name
-        if key in table:
-            return table[key], f"{config_path} [{profile}]"
-        return DEFAULTS.get(name), "default"
+            return flag, Source("--" + name.replace("_", "-"), "flag")
+        return (
+            layers.lookup(name)
+            or from_config(name)
+            or (DEFAULTS.get(name), Source(name, "default"))
+        )
 
-    def number(name: str, flag: float | None, kind: type[int] | type[float]) -> float:
-        value, where = pick(name, flag)
-        if isinstance(value, str):
-            return _parse_number(value, where, kind)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise UsageError(f"{name} from {where} must be a non-negative number")
-        return kind(value)
+    def number(name: str, flag: float | None) -> float:
+        return _parse_number(name, *pick(name, flag))
 
-    def boolean(name: str, flag: bool | None) -> bool:
-        value, where = pick(name, flag)
-        if isinstance(value, str):
-            return _parse_bool(value, where)
-        return bool(value)
+    def boolean(value: object, source: Source) -> bool:
+        return False if value is None else _parse_bool(value, source)
 
     if flags.no_journal is not None:
         journal = not flags.no_journal
     elif (hit := layers.lookup("no_journal")) is not None:
         journal = not _parse_bool(*hit)
     else:
-        journal = bool(table.get("journal", True))
+        journal = _parse_bool(*(from_config("journal") or (True, Source("journal", "default"))))
 
     key_value, key_source = pick("api_key", flags.api_key)
     api_key = key_value.strip() if isinstance(key_value, str) else None
-    insecure = boolean("insecure_http", flags.insecure_http)
+    insecure = boolean(*pick("insecure_http", flags.insecure_http))
+    sandbox_value, sandbox_source = pick("sandbox", flags.sandbox)
+    sandbox = boolean(sandbox_value, sandbox_source)
+    if sandbox and flags.base_url is not None:
+        _refuse_base_url_in_sandbox(sandbox_source)
     base_value, _ = pick("base_url", flags.base_url)
     base_url = check_base_url(str(base_value or DEFAULT_BASE_URL), insecure_http=insecure)
-    concurrency = int(number("concurrency", flags.concurrency, int))
-    if concurrency < 1:
-        raise UsageError("concurrency must be at least 1")
 
     places = (
         "--api-key",
@@ -229,16 +280,16 @@ def resolve(flags: Flags, environ: Mapping[str, str], cwd: Path) -> Settings:
     return Settings(
         api_key=api_key or None,
         base_url=base_url,
-        timeout=number("timeout", flags.timeout, float),
-        retries=int(number("retries", flags.retries, int)),
-        concurrency=concurrency,
+        timeout=float(number("timeout", flags.timeout)),
+        retries=int(number("retries", flags.retries)),
+        concurrency=int(number("concurrency", flags.concurrency)),
         journal=journal,
-        sandbox=boolean("sandbox", flags.sandbox),
+        sandbox=sandbox,
         insecure_http=insecure,
         profile=profile,
         config_path=config_path,
         state_dir=paths.state_dir(environ),
         key_places=places,
-        key_source=key_source,
+        key_source=str(key_source),
         warnings=tuple(warnings),
     )

@@ -11,7 +11,7 @@ import typer
 
 from .. import config, paths
 from ..errors import NotFoundError, UsageError
-from ..output import Terminal, choose_format, dumps, render_rows
+from ..output import Terminal, choose_format, render_rows
 
 config_app = typer.Typer(
     help="Read and write the config file and its profiles.",
@@ -58,7 +58,8 @@ def path_command() -> None:
     typer.echo(str(_path()))
 
 
-@config_app.command("set")
+# `config set retries -1` must reach the rules (and their message), not be taken for a flag.
+@config_app.command("set", context_settings={"ignore_unknown_options": True})
 def set_command(
     key: KeyArg,
     value: Annotated[
@@ -78,7 +79,8 @@ def set_command(
     data = config.load(path)
     data.setdefault(_profile(profile), {})[key] = stored
     config.save(path, data)
-    sys.stderr.write(f"set {key} = {redact(key, stored)} in [{_profile(profile)}] of {path}\n")
+    shown = config.show(redact(key, stored))
+    sys.stderr.write(f"set {key} = {shown} in [{_profile(profile)}] of {path}\n")
 
 
 def _value(key: str, value: str | None) -> str:
@@ -105,6 +107,7 @@ def get_command(
     reveal: Annotated[bool, typer.Option("--reveal", help="Print the API key itself.")] = False,
 ) -> None:
     """Print KEY from a profile (the API key redacted unless --reveal)."""
+    config.check_key(key)
     path = _path()
     _warn_if_open(path)
     name = _profile(profile)
@@ -113,7 +116,7 @@ def get_command(
     if key not in table:
         raise NotFoundError(f"{key} is not set in [{name}] of {path}")
     value = table[key] if reveal else redact(key, table[key])
-    typer.echo(value if isinstance(value, str) else dumps(value, pretty=False))
+    typer.echo(config.show(value))
 
 
 @config_app.command("list")

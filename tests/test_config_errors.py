@@ -1,0 +1,319 @@
+"""Bad settings fail before anything is sent: one line naming where the value came from,
+exit 2, never a traceback. The rules are the same from every source: concurrency an integer
+of at least 1, retries an integer of at least 0, timeout a number of seconds from 0 to 86400
+(0 = no timeout; past a day the socket layer overflows)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from assetmeta import config
+from assetmeta.client import Platform
+from assetmeta.emulator import Emulator, Fault
+
+from .conftest import Cli
+
+RULES = {
+    "concurrency": "must be an integer of at least 1",
+    "retries": "must be an integer of at least 0",
+    "timeout": "must be a number of seconds from 0 to 86400 (0 = no timeout)",
+}
+BAD_VALUES = [
+    ("concurrency", "0"),
+    ("concurrency", "-2"),
+    ("concurrency", "1.5"),
+    ("concurrency", "1e3"),
+    ("concurrency", "٣"),
+    ("retries", "-1"),
+    ("retries", "1.5"),
+    ("retries", "many"),
+    ("timeout", "-1"),
+    ("timeout", "nan"),
+    ("timeout", "inf"),
+    ("timeout", "-inf"),
+    ("timeout", "1e999"),
+    ("timeout", "1_0"),
+    ("timeout", "86401"),
+    ("timeout", "1e300"),
+]
+
+
+def _one_error(run_stderr: str) -> str:
+    lines = run_stderr.splitlines()
+    assert lines and lines[0].startswith("error: "), run_stderr
+    return lines[0]
+
+
+def _refused(cli: Cli, emulator: Emulator, run_code: int, stderr: str) -> str:
+    assert run_code == 2, stderr
+    assert emulator.requests == []
+    return _one_error(stderr)
+
+
+# -- invalid UTF-8 in a settings file ----------------------------------------------------
+
+
+def test_a_dotenv_that_is_not_utf8_names_the_file(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    dotenv = cli.cwd / ".env"
+    dotenv.write_bytes(b"ASSETMETA_RETRIES=1\nNAME=caf\xe9\n")
+
+    run = cli("show", asset_id)
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert str(dotenv) in line
+    assert "UTF-8" in line
+
+
+def test_an_env_file_flag_that_is_not_utf8_names_the_file(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    other = cli.home / "ci.env"
+    other.write_bytes(b"\xff\xfe\x00")
+
+    run = cli("show", asset_id, "--env-file", str(other))
+
+    assert str(other) in _refused(cli, emulator, run.code, run.stderr)
+
+
+@pytest.mark.parametrize("command", [["show", "ID"], ["config", "get", "retries"]])
+def test_a_config_file_that_is_not_utf8_names_the_file(
+    cli: Cli, emulator: Emulator, asset_id: str, command: list[str]
+) -> None:
+    cli.config_file.parent.mkdir(parents=True)
+    cli.config_file.write_bytes(b'[default]\nbase_url = "caf\xe9"\n')
+    cli.config_file.chmod(0o600)
+
+    run = cli(*[asset_id if part == "ID" else part for part in command])
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert str(cli.config_file) in line
+    assert "not UTF-8" in line
+
+
+# -- numbers: the same rules from every source -------------------------------------------
+
+
+@pytest.mark.parametrize(("key", "bad"), [*BAD_VALUES, ("timeout", ""), ("retries", " ")])
+def test_config_set_refuses_a_bad_number(cli: Cli, emulator: Emulator, key: str, bad: str) -> None:
+    run = cli("config", "set", key, bad)
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert key in line and RULES[key] in line
+    assert not cli.config_file.exists()
+
+
+@pytest.mark.parametrize(("key", "bad"), BAD_VALUES)
+def test_a_bad_number_from_the_environment_names_the_variable(
+    cli: Cli, emulator: Emulator, asset_id: str, key: str, bad: str
+) -> None:
+    name = f"ASSETMETA_{key.upper()}"
+
+    run = cli("show", asset_id, env={name: bad})
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert f"{name}={bad} (environment)" in line
+    assert RULES[key] in line
+
+
+def test_the_message_the_brief_asks_for(cli: Cli, emulator: Emulator, asset_id: str) -> None:
+    run = cli("show", asset_id, env={"ASSETMETA_CONCURRENCY": "0"})
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert line == "error: ASSETMETA_CONCURRENCY=0 (environment): must be an integer of at least 1"
+
+
+@pytest.mark.parametrize(("key", "bad"), BAD_VALUES)
+def test_a_bad_number_from_dotenv_names_the_file(
+    cli: Cli, emulator: Emulator, asset_id: str, key: str, bad: str
+) -> None:
+    name = f"ASSETMETA_{key.upper()}"
+    (cli.cwd / ".env").write_text(f"{name}={bad}\n", encoding="utf-8")
+
+    run = cli("show", asset_id, env={name: None})
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert f"{name}={bad} ({cli.cwd / '.env'})" in line
+    assert RULES[key] in line
+
+
+@pytest.mark.parametrize(
+    ("key", "toml"),
+    [
+        ("concurrency", "0"),
+        ("concurrency", "2.0"),
+        ("concurrency", '"two"'),
+        ("concurrency", "true"),
+        ("retries", "-1"),
+        ("retries", "1.5"),
+        ("timeout", "nan"),
+        ("timeout", "inf"),
+        ("timeout", "-0.5"),
+        ("timeout", "false"),
+    ],
+)
+def test_a_bad_number_in_the_config_file_names_the_file(
+    cli: Cli, emulator: Emulator, asset_id: str, key: str, toml: str
+) -> None:
+    cli.config_file.parent.mkdir(parents=True)
+    cli.config_file.write_text(f"[default]\n{key} = {toml}\n", encoding="utf-8")
+    cli.config_file.chmod(0o600)
+
+    run = cli("show", asset_id, env={f"ASSETMETA_{key.upper()}": None})
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert f"{key}=" in line and f"({cli.config_file} [default])" in line
+    assert RULES[key] in line
+
+
+def test_the_config_file_error_names_the_profile_it_came_from(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    config.save(cli.config_file, {"default": {"retries": 1}, "ci": {"retries": -1}})
+
+    run = cli("show", asset_id, "--profile", "ci", env={"ASSETMETA_RETRIES": None})
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert f"retries=-1 ({cli.config_file} [ci])" in line
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [
+        ("--concurrency", "0"),
+        ("--retries", "-1"),
+        ("--timeout", "nan"),
+        ("--timeout", "inf"),
+        ("--timeout", "-1"),
+        ("--timeout", "1e300"),
+    ],
+)
+def test_a_bad_number_from_a_flag_names_the_flag(
+    cli: Cli, emulator: Emulator, asset_id: str, flag: str, value: str
+) -> None:
+    run = cli("show", asset_id, f"{flag}={value}")
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert flag in line and RULES[flag.lstrip("-")] in line
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "stored"),
+    [
+        ("concurrency", "1", 1),
+        ("concurrency", " 16 ", 16),
+        ("retries", "0", 0),
+        ("timeout", "0", 0.0),
+        ("timeout", "2.5", 2.5),
+        ("timeout", "1e2", 100.0),
+        ("timeout", "86400", 86400.0),
+    ],
+)
+def test_config_set_accepts_good_numbers(cli: Cli, key: str, text: str, stored: object) -> None:
+    assert cli("config", "set", key, text).code == 0
+    assert config.load(cli.config_file)["default"][key] == stored
+
+
+def test_good_numbers_from_every_source_are_used(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    (cli.cwd / ".env").write_text("ASSETMETA_CONCURRENCY=1\n", encoding="utf-8")
+    config.save(cli.config_file, {"default": {"timeout": 0}})
+
+    run = cli("show", asset_id, "--retries", "0")
+
+    assert run.code == 0, run.stderr
+
+
+# -- timeout 0 means no timeout ----------------------------------------------------------
+
+
+def test_timeout_zero_means_no_timeout(cli: Cli, emulator: Emulator, asset_id: str) -> None:
+    emulator.faults.add(Fault(method="GET", status=200, delay=0.5, count=2))
+
+    assert cli("show", asset_id, "--timeout", "0.1").code == 5
+    run = cli("show", asset_id, "--timeout", "0")
+
+    assert run.code == 0, run.stderr
+
+
+def test_the_client_turns_timeout_zero_into_none() -> None:
+    with Platform("http://127.0.0.1:9/v1.3", "key", timeout=0) as platform:
+        assert platform._http.timeout == httpx.Timeout(None)
+    with Platform("http://127.0.0.1:9/v1.3", "key", timeout=2.5) as platform:
+        assert platform._http.timeout == httpx.Timeout(2.5)
+
+
+# -- config get and set ------------------------------------------------------------------
+
+
+def test_config_set_journal_false_reads_back_as_false(cli: Cli) -> None:
+    run = cli("config", "set", "journal", "false")
+    assert run.code == 0
+    assert "False" not in run.stderr and "journal = false" in run.stderr
+
+    got = cli("config", "get", "journal")
+
+    assert (got.code, got.stdout) == (0, "false\n")
+
+
+@pytest.mark.parametrize("command", ["get", "set"])
+def test_an_unknown_config_key_lists_the_known_ones(
+    cli: Cli, emulator: Emulator, command: str
+) -> None:
+    args = ["config", command, "unknownkey"] + (["1"] if command == "set" else [])
+
+    run = cli(*args)
+
+    assert run.code == 2, run.stderr
+    assert "unknownkey" in run.stderr
+    for key in config.KNOWN_KEYS:
+        assert key in run.stderr
+    assert len(run.stderr.splitlines()) <= 2  # the error and its hint
+
+
+def test_config_get_of_a_known_key_not_set_is_still_not_found(cli: Cli) -> None:
+    assert cli("config", "get", "base_url").code == 4
+
+
+# -- --sandbox and --base-url ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--sandbox", "--base-url", "https://api.example.com/v1.3", "show", "ID"],
+        ["show", "ID", "--sandbox", "--base-url", "https://api.example.com/v1.3"],
+        ["--base-url", "https://api.example.com/v1.3", "show", "ID", "--sandbox"],
+    ],
+)
+def test_sandbox_and_base_url_flags_cannot_be_combined(
+    cli: Cli, emulator: Emulator, asset_id: str, args: list[str]
+) -> None:
+    run = cli(*[asset_id if a == "ID" else a for a in args])
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert line == "error: --sandbox and --base-url can't be used together"
+    assert not (cli.state_dir / "sandbox.json").exists()
+
+
+def test_sandbox_from_the_environment_and_a_base_url_flag_are_refused_too(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    run = cli(
+        "show", asset_id, "--base-url", "https://api.example.com/v1.3",
+        env={"ASSETMETA_SANDBOX": "1"},
+    )  # fmt: skip
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert "--base-url" in line and "ASSETMETA_SANDBOX" in line
+
+
+def test_sandbox_wins_over_a_base_url_from_the_environment(cli: Cli, asset_id: str) -> None:
+    # The environment's base URL is for real work; --sandbox is asked for this one command.
+    run = cli("--sandbox", "export")
+
+    assert run.code == 0, run.stderr
+    assert run.stdout
