@@ -16,6 +16,14 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130
 
 
+class ExitWith(Exception):
+    """Leave with this code; everything worth saying was said."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 class AssetmetaError(Exception):
     """An expected failure: one line for the user, an optional hint, an exit code."""
 

@@ -225,7 +225,10 @@ def test_allowed_base_urls_are_used(cli: Cli, asset_id: str, args: list[str]) ->
 
     assert run.code == 0, run.stderr
     base = args[1]
-    assert run.stdout.splitlines()[0] == f"PATCH {base}/assets/{asset_id}/user-metadata"
+    assert run.stdout.splitlines()[:2] == [
+        f"GET {base}/assets/{asset_id}",
+        f"PATCH {base}/assets/{asset_id}/user-metadata",
+    ]
 
 
 # -- global options on either side of the subcommand ---------------------------------------

@@ -16,7 +16,7 @@ from ..metadata import apply_replace
 from ..operations import Result
 from ..types import Patch
 from ..urls import check_asset_id
-from .inputs import text_lines
+from .inputs import refuse_terminal, text_lines
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
 from .writing import DryRunOpt, FailedToOpt, merge_plan, print_plan, replace_plan, run_writes
@@ -98,9 +98,11 @@ def apply_command(
     line, and a bad line fails alone. Lines of the same asset are applied in file order.
     With --failed-to, the lines that failed are written as read, so FILE can be applied again.
     """
-    if source != "-" and not Path(source).is_file():
+    if source == "-":
+        refuse_terminal("apply")
+    elif not Path(source).is_file():
         raise UsageError(f"{source}: no such file")
-    if source != "-":
+    else:
         for line in _lines(source):
             if line.error is not None:
                 raise line.error

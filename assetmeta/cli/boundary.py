@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import traceback
 
 import click
 
-from ..errors import AssetmetaError, ExitCode
-from .writing import ExitWith
+from ..errors import AssetmetaError, ExitCode, ExitWith
+from .pipes import reader_left
 
 
 def _say(text: str) -> None:
@@ -50,10 +49,7 @@ def run(args: list[str]) -> int:
         _say("interrupted")
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
-        # `assetmeta export | head`: the reader left; that is not our failure.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return int(ExitCode.OK)
+        return reader_left()
     except OSError as exc:
         _say(f"error: {exc.strerror or exc}{': ' + str(exc.filename) if exc.filename else ''}")
         if debug:

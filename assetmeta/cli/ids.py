@@ -11,7 +11,7 @@ import typer
 
 from ..errors import UsageError
 from ..urls import check_asset_id
-from .inputs import text_lines
+from .inputs import refuse_terminal, text_lines
 
 IdsFromOpt = Annotated[
     str | None,
@@ -26,8 +26,9 @@ IdsFromOpt = Annotated[
 
 def _lines(name: str) -> Iterator[str]:
     for line in text_lines(name, "--ids-from"):
-        text = line.strip()
-        if text and not text.startswith("#"):
+        # An id never holds '#' or white space: a '#' starts a comment, also after an id.
+        text = line.split("#", 1)[0].strip()
+        if text:
             yield text
 
 
@@ -39,6 +40,8 @@ def gather(ids: list[str] | None, ids_from: str | None) -> tuple[Iterator[str], 
         raise UsageError("no asset id given", hint="pass one or more IDs, or --ids-from FILE")
     if ids_from is None:
         return iter(given), len(given) > 1
-    if ids_from != "-" and not Path(ids_from).is_file():
+    if ids_from == "-":
+        refuse_terminal("--ids-from")
+    elif not Path(ids_from).is_file():
         raise UsageError(f"--ids-from {ids_from}: no such file")
     return chain(given, _lines(ids_from)), True

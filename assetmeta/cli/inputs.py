@@ -49,10 +49,20 @@ def split_ids_and_items(args: list[str]) -> tuple[list[str], list[str]]:
     return ids, items
 
 
+def refuse_terminal(what: str) -> None:
+    """Data from '-' while standard input is a terminal would wait for typing that no script
+    will do: say so instead of hanging."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        raise UsageError(
+            f"{what} -: standard input is a terminal", hint="pipe the data in, or pass a file"
+        )
+
+
 def text_lines(source: str, what: str) -> Iterator[str]:
     """Lines of a file or of stdin ('-'), UTF-8 with or without BOM; a bad byte becomes U+FFFD
     so that line fails on its own instead of the whole run."""
     if source == "-":
+        refuse_terminal(what)
         handle = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace")
     else:
         try:
@@ -65,10 +75,7 @@ def text_lines(source: str, what: str) -> Iterator[str]:
 
 def _read(source: str) -> bytes:
     if source == "-":
-        if sys.stdin.isatty():
-            raise UsageError(
-                "-f -: standard input is a terminal", hint="pipe JSON in, or pass a file"
-            )
+        refuse_terminal("--from-file")
         return sys.stdin.buffer.read()
     try:
         return Path(source).read_bytes()

@@ -17,7 +17,9 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from ..errors import ExitWith
 from ..settings import Flags
+from .pipes import reader_left
 
 PANEL = "Global options"
 
@@ -122,7 +124,11 @@ def with_globals(command: F) -> F:
         given = GlobalOptions(**{name: kwargs.pop(name) for name in names})
         ctx = click_context()
         root = ctx.obj if isinstance(ctx.obj, GlobalOptions) else GlobalOptions()
-        return command(given.over(root), *args, **kwargs)
+        try:
+            return command(given.over(root), *args, **kwargs)
+        except BrokenPipeError:
+            # Caught here, before click turns it into exit 1.
+            raise ExitWith(reader_left()) from None
 
     positional = [p for p in own if p.kind is not inspect.Parameter.KEYWORD_ONLY]
     keyword = [p for p in own if p.kind is inspect.Parameter.KEYWORD_ONLY]

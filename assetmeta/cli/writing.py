@@ -11,6 +11,7 @@ import typer
 
 from ..batch import exit_code_for, run_many
 from ..errors import AssetmetaError, ExitCode
+from ..errors import ExitWith as ExitWith  # re-exported for the commands
 from ..metadata import type_name
 from ..operations import Result
 from ..output import dumps
@@ -37,14 +38,6 @@ class Planned:
 
     def as_json(self) -> dict[str, Any]:
         return {"method": self.method, "url": self.url, "body": self.body}
-
-
-class ExitWith(Exception):
-    """Leave with this code; everything worth saying was said."""
-
-    def __init__(self, code: int) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 def print_plan(rt: Runtime, plans: list[Planned]) -> None:

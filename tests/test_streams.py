@@ -1,0 +1,66 @@
+"""Standard streams at the edges: a reader that leaves early, a terminal where data was expected."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from assetmeta.emulator import Emulator
+
+from .conftest import TRACEBACK, Cli
+from .test_batch import make_assets
+
+
+def test_a_reader_leaving_early_is_not_a_failure(cli: Cli, emulator: Emulator) -> None:
+    make_assets(emulator, 1500)  # far more output than a pipe buffers
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assetmeta", "export"],
+        env=cli.env,
+        cwd=cli.cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()  # `| head -1`
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, stderr
+    assert first.startswith(b'{"asset_id":')
+    assert TRACEBACK not in stderr and "Exception ignored" not in stderr
+    assert "error" not in stderr.lower(), stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["apply", "-"],
+        ["set", "--ids-from", "-", "k=v"],
+        ["show", "--ids-from", "-"],
+        ["set", "684aa0b3e1264e5a2fef5c4d", "-f", "-"],
+    ],
+    ids=["apply", "ids-from", "show-ids-from", "from-file"],
+)
+def test_stdin_on_a_terminal_is_refused_not_waited_on(
+    cli: Cli, emulator: Emulator, args: list[str]
+) -> None:
+    controller, terminal = os.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "assetmeta", *args],
+            env=cli.env,
+            cwd=cli.cwd,
+            stdin=terminal,
+            capture_output=True,
+            timeout=30,
+        )
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    stderr = proc.stderr.decode()
+    assert proc.returncode == 2, stderr
+    assert "standard input is a terminal" in stderr and TRACEBACK not in stderr
+    assert emulator.requests == []
