@@ -198,3 +198,10 @@ def test_show_several_honours_output_formats(cli: Cli, emulator: Emulator) -> No
     assert [r["asset_id"] for r in array] == ids
     keyed = cli("show", *ids, "--key", "n", "-o", "tsv")
     assert keyed.stdout.splitlines() == [f"{ids[0]}\t2", f"{ids[1]}\t2"]
+
+
+def test_ids_from_takes_a_comment_after_an_id(cli: Cli, emulator: Emulator) -> None:
+    ids = make_assets(emulator, 2)
+    run = cli("set", "--ids-from", "-", "k=1", stdin=f"{ids[0]}  # first\n\t{ids[1]}#second\n")
+    assert run.code == 0, run.stderr
+    assert [stored(emulator, i) for i in ids] == [{"k": 1}, {"k": 1}]
