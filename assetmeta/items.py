@@ -143,7 +143,7 @@ def validate_value(key: str, value: object, *, stringify: bool, source: str) -> 
 
     `source` starts every message and names where the value came from, e.g.
     "invalid item 'x:=[1]'" or "meta.json: key 'x'"."""
-    to_delete = f"to delete the key, use `assetmeta unset {_shell_word(key)}`"
+    to_delete = f"to delete the key, use `assetmeta unset ID {_shell_word(key)}`"
     if value is None or isinstance(value, (bool, str)):
         if value == "":
             raise UsageError(

@@ -115,6 +115,7 @@ def test_unset_dry_run_prints_the_patch_and_sends_nothing(
     assert run.code == 0, run.stderr
     assert emulator.requests == []
     assert run.stdout.splitlines() == [
+        f"GET {emulator.base_url}/assets/{asset_id}",  # the journal's snapshot
         f"PATCH {emulator.base_url}/assets/{asset_id}/user-metadata",
         '{"user_metadata":{"campaign":null,"tags":null}}',
     ]
@@ -138,6 +139,13 @@ def test_unset_usage_errors_exit_2_and_send_nothing(
     assert run.code == 2
     assert emulator.requests == []
     assert message in run.stderr
+
+
+def test_unset_with_nothing_at_all_asks_for_the_id(cli: Cli, emulator: Emulator) -> None:
+    run = cli("unset")
+    assert run.code == 2
+    assert "error: no asset id given" in run.stderr
+    assert emulator.requests == []
 
 
 # -- clear ---------------------------------------------------------------------------------

@@ -48,6 +48,8 @@ def unset_command(
         # `unset --ids-from F KEY`: with ids from a file the first word is a key.
         keys = [asset_id]
         asset_id = None
+    if asset_id is None and not more_ids and ids_from is None:
+        raise UsageError("no asset id given", hint="usage: assetmeta unset ID KEY...")
     if not keys:
         raise UsageError("no key given", hint="usage: assetmeta unset ID KEY...")
     patch = _null_patch(keys)
