@@ -200,11 +200,17 @@ class Writer:
                 hint=f"the previous metadata is in the journal: run 'assetmeta undo {asset_id}'",
             )
         self._mark(entry_id, asset_id, "rolled-back")
+        if _refused(cause):
+            hint = "nothing changed; the platform refused the new metadata: correct it and retry"
+        elif interrupted:
+            hint = "nothing changed"
+        else:
+            hint = "nothing changed; run the command again when the platform answers"
         return ReplaceFailed(
             f"{asset_id}: {self.command} failed at {step} ({reason}); the previous metadata was "
             "restored",
             code,
-            hint="nothing changed; run the command again when the platform answers",
+            hint=hint,
         )
 
 

@@ -58,8 +58,25 @@ def test_replace_from_a_file_with_items_over_it(
     assert stored(emulator, asset_id) == NEW | {"code": "008"}
 
 
-def test_replace_with_no_items_clears(cli: Cli, emulator: Emulator, asset_id: str) -> None:
-    run = cli("replace", asset_id)
+def test_replace_with_no_items_is_refused(cli: Cli, emulator: Emulator, asset_id: str) -> None:
+    for args in ([asset_id], ["--ids-from", "-"]):
+        run = cli("replace", *args, stdin=asset_id)
+        assert run.code == 2
+        assert "replace would remove every key" in run.stderr and "clear" in run.stderr
+    assert emulator.requests == []
+    assert stored(emulator, asset_id) == SAMPLE_METADATA
+
+
+def test_replace_with_an_empty_file_or_allow_empty_clears(
+    cli: Cli, emulator: Emulator, asset_id: str, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.json"
+    empty.write_text("{}")
+    assert cli("replace", asset_id, "-f", str(empty)).code == 0
+    assert stored(emulator, asset_id) == {}
+    assert cli("undo", asset_id).code == 0
+    emulator.clear_requests()
+    run = cli("replace", asset_id, "--allow-empty")
 
     assert run.code == 0, run.stderr
     assert calls(emulator) == [
@@ -163,6 +180,20 @@ def test_a_failed_patch_is_rolled_back_to_the_snapshot(
     assert typed(stored(emulator, asset_id)) == typed(SAMPLE_METADATA)
     assert run.stdout == ""
     assert "previous metadata was restored" in run.stderr
+
+
+def test_a_refused_patch_is_rolled_back_with_a_hint_to_fix_the_input(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    emulator.faults.add(Fault(method="PATCH", status=400, count=1))
+
+    run = cli("replace", asset_id, *NEW_ITEMS)
+
+    assert run.code == 2, run.stderr
+    assert typed(stored(emulator, asset_id)) == typed(SAMPLE_METADATA)
+    assert "previous metadata was restored" in run.stderr
+    hint = [line for line in run.stderr.splitlines() if line.startswith("hint:")]
+    assert hint and "refused" in hint[0] and "when the platform answers" not in hint[0]
 
 
 def test_a_patch_applied_but_answered_500_is_rolled_back_too(

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..errors import UsageError
 from ..metadata import apply_replace
 from .ids import IdsFromOpt, gather
 from .inputs import FromFileOpt, NoInferOpt, StringifyOpt, read_patch, split_ids_and_items
@@ -32,6 +33,15 @@ StrategyOpt = Annotated[
 ]
 
 
+AllowEmptyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-empty",
+        help="With no items and no file, replace with nothing (that is, clear) anyway.",
+    ),
+]
+
+
 @with_globals
 def replace_command(
     opts: GlobalOptions,
@@ -41,11 +51,19 @@ def replace_command(
     no_infer: NoInferOpt = False,
     stringify: StringifyOpt = False,
     strategy: StrategyOpt = Strategy.delete_patch,
+    allow_empty: AllowEmptyOpt = False,
     dry_run: DryRunOpt = False,
     failed_to: FailedToOpt = None,
 ) -> None:
-    """Replace all metadata with the given set (no items and no file: clear it)."""
+    """Replace all metadata with the given set (-f gives it whole; items go over it)."""
     ids, items = split_ids_and_items(args or [])
+    if not items and from_file is None and not allow_empty and (ids or ids_from):
+        # Most likely the items were forgotten (or a script's list came out empty): removing
+        # every key is `clear`'s job, which asks first.
+        raise UsageError(
+            "no items and no file: replace would remove every key",
+            hint="to empty the metadata use 'assetmeta clear ID', or pass --allow-empty",
+        )
     patch, warnings = read_patch(
         items, from_file, infer=not no_infer, stringify=stringify, ids_from=ids_from
     )
