@@ -127,10 +127,12 @@ class Writer:
         values: Mapping[str, MetaValue | None],
         *,
         strategy: str = "delete-patch",
+        current: Metadata | None = None,
     ) -> Result:
-        """Make the stored metadata exactly `values`, or leave it as it was and say so."""
+        """Make the stored metadata exactly `values`, or leave it as it was and say so.
+        `current` is the metadata just read, when the caller has it (saves the GET)."""
         wanted = apply_replace(values)
-        before = self.platform.get_metadata(asset_id)
+        before = self.platform.get_metadata(asset_id) if current is None else current
         changes = diff(before, wanted)
         if not changes.any:
             return Result(asset_id, "unchanged", changes, before, wanted)

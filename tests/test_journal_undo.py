@@ -258,3 +258,33 @@ def test_undo_skips_a_refused_write(emulator: Emulator, cli: Cli, asset_id: str)
     assert history(cli, asset_id)[-1]["status"] == "failed"
     assert cli("undo", asset_id).code == 0
     assert stored(emulator, asset_id) == original
+
+
+def test_undo_after_two_broken_replaces_restores_the_original(
+    emulator: Emulator, cli: Cli, asset_id: str
+) -> None:
+    """The second replace snapshots the emptied asset; undo must look past that snapshot
+    (it equals the metadata now) to the state before the first."""
+    original = stored(emulator, asset_id)
+    for _ in range(2):
+        emulator.faults.add(Fault(method="PATCH", status=500, count=2))
+        assert cli("replace", asset_id, "owner=lena", "--retries", "0").code == 5
+        assert stored(emulator, asset_id) == {}
+    run = cli("undo", asset_id)
+    assert run.code == 0, run.stderr
+    assert stored(emulator, asset_id) == original
+
+
+def test_undo_takes_several_ids_and_ids_from(emulator: Emulator, cli: Cli) -> None:
+    ids = [a["_id"] for a in emulator.store.all()][:3]
+    originals = [stored(emulator, i) for i in ids]
+    for i in ids:
+        assert cli("set", i, "undo_me=1").code == 0
+    run = cli("undo", ids[0], "--ids-from", "-", stdin="\n".join(ids[1:]) + "\n")
+    assert run.code == 0, run.stderr
+    assert [stored(emulator, i) for i in ids] == originals
+    # An id with nothing journaled fails alone among several.
+    missing = "e" * 24
+    run = cli("undo", ids[0], missing)
+    assert run.code == 6
+    assert f"{missing}: nothing to undo" in run.stderr
