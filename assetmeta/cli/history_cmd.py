@@ -25,8 +25,6 @@ from .options import GlobalOptions, with_globals
 from .runtime import Runtime
 from .writing import ExitWith, error_line
 
-# undo's argument: one asset.
-IdArg = Annotated[str, typer.Argument(metavar="ID", help="The asset id.")]
 IdsArg = Annotated[
     list[str] | None, typer.Argument(metavar="ID...", show_default=False, help="Asset ids.")
 ]
