@@ -103,7 +103,8 @@ def history_command(
     ids_from: IdsFromOpt = None,
     all_platforms: AllPlatformsOpt = False,
 ) -> None:
-    """List the journaled changes of assets on this platform, oldest first."""
+    """List the journaled changes of assets on this platform (its base URL, or the
+    sandbox), oldest first; --all-platforms for every platform."""
     id_stream, several = gather(ids, ids_from)
     rt = Runtime(opts)
     found = _find(rt, id_stream, all_platforms=all_platforms)
