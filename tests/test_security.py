@@ -431,7 +431,9 @@ def test_a_bad_id_in_an_ids_file_never_reaches_the_platform(
     emulator: Emulator, cli: Cli, asset_id: str
 ) -> None:
     ids_file = cli.cwd / "ids.txt"
-    ids_file.write_text("\n".join([asset_id, *BAD_IDS[:6], OTHER_ID]) + "\n", encoding="utf-8")
+    # ('#' starts a comment in an ids file, so "id#" there is the id "id".)
+    bad = [i for i in BAD_IDS[:7] if "#" not in i]
+    ids_file.write_text("\n".join([asset_id, *bad, OTHER_ID]) + "\n", encoding="utf-8")
     run = cli("set", "--ids-from", str(ids_file), "owner=lena")
     assert run.code != 0
     paths = {r.path for r in emulator.requests}
@@ -467,7 +469,7 @@ def test_plain_http_to_a_host_that_is_not_loopback_is_refused(
     # Allowed when asked for (a dry run: nothing goes out to that host here).
     run = cli("set", asset_id, "owner=lena", "--dry-run", "--insecure-http", *flag, env=env)
     assert run.code == 0, run.stderr
-    assert run.stdout.startswith(f"PATCH {base_url.rstrip('/')}/assets/{asset_id}")
+    assert f"PATCH {base_url.rstrip('/')}/assets/{asset_id}/user-metadata" in run.stdout
     assert_no_key(run)
 
 
