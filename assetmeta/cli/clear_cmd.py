@@ -9,14 +9,11 @@ import typer
 
 from ..errors import ExitCode, UsageError
 from ..urls import METADATA, asset_url
-from .ids import IdsFromOpt, gather
+from .ids import IdsArg, IdsFromOpt, gather
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
 from .writing import DryRunOpt, ExitWith, FailedToOpt, Planned, print_plan, run_writes
 
-IdsArg = Annotated[
-    list[str] | None, typer.Argument(metavar="ID...", show_default=False, help="Asset ids.")
-]
 YesOpt = Annotated[
     bool, typer.Option("--yes", "-y", help="Don't ask; required without a terminal.")
 ]

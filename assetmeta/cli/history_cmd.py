@@ -20,14 +20,11 @@ from ..journal import JournalEntry
 from ..metadata import diff
 from ..output import render_rows
 from ..urls import check_asset_id
-from .ids import IdsFromOpt, gather
+from .ids import IdsArg, IdsFromOpt, gather
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
 from .writing import ExitWith, error_line
 
-IdsArg = Annotated[
-    list[str] | None, typer.Argument(metavar="ID...", show_default=False, help="Asset ids.")
-]
 AllPlatformsOpt = Annotated[
     bool,
     typer.Option(

@@ -13,6 +13,9 @@ from ..errors import UsageError
 from ..urls import check_asset_id
 from .inputs import refuse_terminal, text_lines
 
+IdsArg = Annotated[
+    list[str] | None, typer.Argument(metavar="ID...", show_default=False, help="Asset ids.")
+]
 IdsFromOpt = Annotated[
     str | None,
     typer.Option(

@@ -12,7 +12,7 @@ from ..output import dumps, raw_value, render_rows
 from ..records import RecordStream, metadata_rows, whole_record
 from ..urls import metadata_of
 from .complete import asset_keys
-from .ids import IdsFromOpt, gather
+from .ids import IdsArg, IdsFromOpt, gather
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
 from .writing import ExitWith, error_line
@@ -20,9 +20,6 @@ from .writing import ExitWith, error_line
 if TYPE_CHECKING:
     from ..client import Platform
 
-IdsArg = Annotated[
-    list[str] | None, typer.Argument(metavar="ID...", show_default=False, help="Asset ids.")
-]
 KeyOpt = Annotated[
     str | None,
     typer.Option(

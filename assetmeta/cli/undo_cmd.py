@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated
-
-import typer
 
 from ..errors import NotFoundError
 from ..journal import JournalEntry
 from ..metadata import diff
 from ..operations import Result
 from ..types import Metadata
-from .ids import IdsFromOpt, gather
+from .ids import IdsArg, IdsFromOpt, gather
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
 from .writing import DryRunOpt, FailedToOpt, print_plan, replace_plan, run_writes
-
-IdsArg = Annotated[
-    list[str] | None,
-    typer.Argument(metavar="ID...", help="The asset ids.", show_default=False),
-]
 
 # Writes that took effect, or may have: a refused or rolled-back write changed nothing.
 UNDOABLE = ("done", "pending")
