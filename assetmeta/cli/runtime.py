@@ -76,10 +76,14 @@ class Runtime:
 
     def _start_sandbox(self) -> Emulator:
         if self._sandbox is None:
-            from ..emulator import Emulator
+            from ..emulator import Emulator, StateFileError
+            from .emulator_cmd import corrupt_state
 
             state = self.settings.state_dir / "sandbox.json"
-            self._sandbox = Emulator(state_file=state).start()
+            try:
+                self._sandbox = Emulator(state_file=state).start()
+            except StateFileError as exc:
+                raise corrupt_state(exc) from None
         return self._sandbox
 
     @contextmanager

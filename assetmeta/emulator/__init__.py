@@ -37,6 +37,7 @@ __all__ = [
     "RecordedRequest",
     "StateFileError",
     "StoreError",
+    "is_loopback",
     "sample_assets",
 ]
 

@@ -40,6 +40,11 @@ STATE_VERSION = 1
 class StateFileError(Exception):
     """The state file exists but does not hold emulator state."""
 
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path} is not an emulator state file: {reason}")
+        self.path = path
+        self.reason = reason
+
 
 def asset_type(file_type: str) -> str:
     """The `asset_types` filter value of a MIME type: image, video, audio or document."""
@@ -274,9 +279,14 @@ def _check_assets(assets: object) -> dict[str, Asset]:
 
 def _decode(raw: bytes, path: Path) -> dict[str, Asset]:
     try:
-        state = json.loads(raw)
+        state = json.loads(raw.decode("utf-8-sig"))
         if not isinstance(state, dict) or state.get("format") != STATE_FORMAT:
             raise ValueError(f"no {STATE_FORMAT!r} format marker")
         return _check_assets(state.get("assets"))
+    except UnicodeDecodeError:
+        reason = "it is not UTF-8 text"
+    except json.JSONDecodeError as error:
+        reason = f"it is not JSON ({error.msg} at line {error.lineno} column {error.colno})"
     except (ValueError, StoreError) as error:
-        raise StateFileError(f"{path} is not an emulator state file: {error}") from None
+        reason = str(error)
+    raise StateFileError(path, reason)
