@@ -75,6 +75,12 @@ def escape_text(text: str, *, backslash: bool = False) -> str:
     return text.translate(_TSV_ESCAPES if backslash else _TABLE_ESCAPES)
 
 
+def message_line(text: str) -> str:
+    """A message for stderr: one line (line breaks become spaces), controls escaped, so a
+    platform's message or a stored key can't break the line or drive the terminal."""
+    return escape_text(" ".join(text.splitlines()))
+
+
 def cell_text(value: Any, *, backslash: bool = False) -> str:
     """A value as one cell of text output: raw, then escaped."""
     return escape_text(raw_value(value), backslash=backslash)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from assetmeta.emulator import Emulator
+from assetmeta.emulator import Emulator, Fault
 
 from .conftest import TRACEBACK, Cli
 from .test_batch import make_assets
@@ -64,3 +64,17 @@ def test_stdin_on_a_terminal_is_refused_not_waited_on(
     assert proc.returncode == 2, stderr
     assert "standard input is a terminal" in stderr and TRACEBACK not in stderr
     assert emulator.requests == []
+
+
+def test_a_platform_message_cannot_break_the_line_or_drive_the_terminal(
+    cli: Cli, emulator: Emulator
+) -> None:
+    ids = make_assets(emulator, 2)
+    body = '{"code": "bad", "message": "no\\u001b[2J\\nsecond line"}'
+    for args in (["set", ids[0], "k=1", "--no-journal"], ["set", *ids, "k=1", "--no-journal"]):
+        emulator.faults.add(Fault(method="PATCH", status=500, body=body))
+        run = cli(*args)
+        assert run.code in (5, 6), run.stderr
+        assert "\x1b" not in run.stderr
+        errors = [line for line in run.stderr.splitlines() if "no\\x1b[2J second line" in line]
+        assert len(errors) == 1 and errors[0].startswith("error: "), run.stderr

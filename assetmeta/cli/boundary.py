@@ -8,11 +8,12 @@ import traceback
 import click
 
 from ..errors import AssetmetaError, ExitCode, ExitWith
+from ..output import message_line
 from .pipes import reader_left
 
 
 def _say(text: str) -> None:
-    sys.stderr.write(" ".join(text.splitlines()) + "\n")
+    sys.stderr.write(message_line(text) + "\n")
 
 
 def run(args: list[str]) -> int:

@@ -81,7 +81,7 @@ def _find(rt: Runtime, ids: Iterator[str], *, all_platforms: bool) -> _Found:
             check_asset_id(asset_id)  # ids from a file are checked as they are read
         except AssetmetaError as exc:
             found.failures.append(exc)
-            rt.stderr.write(f"error: {error_line(asset_id, exc)}\n")
+            rt.say(f"error: {error_line(asset_id, exc)}")
             continue
         found.good += 1
         found.first_good = found.first_good or asset_id

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from .. import settings as settings_mod
-from ..output import Terminal, choose_format
+from ..output import Terminal, choose_format, message_line
 from .options import GlobalOptions
 
 if TYPE_CHECKING:
@@ -53,6 +53,10 @@ class Runtime:
     def info(self, text: str) -> None:
         if not self.quiet:
             self.stderr.write(_one_line(text) + "\n")
+
+    def say(self, text: str) -> None:
+        """A line on stderr that --quiet does not silence: errors and their hints."""
+        self.stderr.write(_one_line(text) + "\n")
 
     def warn(self, text: str) -> None:
         self.stderr.write("warning: " + _one_line(text) + "\n")
@@ -127,4 +131,4 @@ class Runtime:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.splitlines())
+    return message_line(text)

@@ -119,7 +119,7 @@ def _show_many(rt: Runtime, platform: Platform, ids: Any, key: str | None, whole
             record = _record(outcome.asset_id, outcome.value or {}, key, whole)
         except AssetmetaError as exc:
             failures.append(exc)
-            rt.stderr.write(f"error: {error_line(outcome.asset_id, exc)}\n")
+            rt.say(f"error: {error_line(outcome.asset_id, exc)}")
             continue
         stream.write(record)
     stream.close()

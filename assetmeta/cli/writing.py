@@ -120,7 +120,7 @@ def run_writes(
                     failures.append(outcome.error)
                     failed_ids.append(failed_record(outcome.item))
                     message = error_line(outcome.asset_id, outcome.error)
-                    rt.stderr.write(f"error: {message}\n")
+                    rt.say(f"error: {message}")
                     if fmt in ("json", "jsonl"):
                         record = failure_json(fields(outcome.item), message, outcome.error)
                         rt.stdout.write(dumps(record, pretty=False) + "\n")
@@ -147,7 +147,7 @@ def run_writes(
     code = exit_code_for(total, failures)
     if code is not ExitCode.OK:
         if not several and failures and failures[0].hint:
-            rt.stderr.write(f"hint: {failures[0].hint}\n")
+            rt.say(f"hint: {failures[0].hint}")
         raise ExitWith(code)
 
 
