@@ -29,6 +29,7 @@ _BACKOFF_BASE = 0.5
 _BACKOFF_CAP = 10.0
 _RETRY_AFTER_CAP = 60.0
 PAGE_LIMIT_MAX = 50
+_UNANSWERED = "assetmeta.unanswered"
 
 Log = Callable[[str], None]
 
@@ -157,24 +158,26 @@ class Platform:
     def get_metadata(self, asset_id: str) -> Metadata:
         return metadata_of(self.get_asset(asset_id))
 
-    def patch_metadata(self, asset_id: str, patch: Patch) -> None:
-        self._send(
+    def patch_metadata(self, asset_id: str, patch: Patch) -> bool:
+        """True when an earlier attempt went unanswered: the platform may still apply it."""
+        return self._exchange(
             "PATCH",
             self.asset_url(asset_id, METADATA),
             asset_id,
             body={"user_metadata": patch},
         )
 
-    def put_metadata(self, asset_id: str, metadata: Metadata) -> None:
-        self._send(
+    def put_metadata(self, asset_id: str, metadata: Metadata) -> bool:
+        return self._exchange(
             "PUT",
             self.asset_url(asset_id, METADATA),
             asset_id,
             body={"user_metadata": metadata},
         )
 
-    def delete_metadata(self, asset_id: str) -> None:
-        self._send("DELETE", self.asset_url(asset_id, METADATA), asset_id)
+    def delete_metadata(self, asset_id: str) -> bool:
+        """True when an earlier attempt went unanswered: the platform may still apply it."""
+        return self._exchange("DELETE", self.asset_url(asset_id, METADATA), asset_id)
 
     def list_page(
         self,
@@ -211,6 +214,10 @@ class Platform:
 
     # -- the one place requests are sent -----------------------------------------------
 
+    def _exchange(self, method: str, url: str, what: str, *, body: object = None) -> bool:
+        """Send a write; True when an attempt before the one answered went unanswered."""
+        return bool(self._send(method, url, what, body=body).extensions.get(_UNANSWERED))
+
     def _send(
         self,
         method: str,
@@ -226,6 +233,9 @@ class Platform:
             content = json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
             headers["content-type"] = "application/json"
         retry = 0
+        # An attempt that was sent but never answered (a timeout, a lost connection) may
+        # still be applied by the platform later, after whatever is sent next.
+        unanswered = False
         while True:
             self.throttle.wait()
             started = time.monotonic()
@@ -236,8 +246,9 @@ class Platform:
             except httpx.TransportError as exc:
                 self.throttle.release()
                 self._trace(method, url, None, started, retry, type(exc).__name__)
+                unanswered = unanswered or _maybe_delivered(exc)
                 if retry >= self.retries:
-                    raise self._redacted(_transport_error(exc, what, retry)) from None
+                    raise self._failed(_transport_error(exc, what, retry), unanswered) from None
                 retry += 1
                 self._sleep(backoff(retry))
                 continue
@@ -245,6 +256,7 @@ class Platform:
             self.throttle.observe(response.headers)
             status = response.status_code
             if status < 300:
+                response.extensions[_UNANSWERED] = unanswered
                 return response
             if status in _RETRY_STATUSES or status >= 500:
                 wait = retry_after(response.headers)
@@ -257,12 +269,14 @@ class Platform:
                     continue
                 error = error_for(response, what)
                 if retry:
-                    error.message += f" after {retry} {'retry' if retry == 1 else 'retries'}"
-                raise self._redacted(error)
-            raise self._redacted(error_for(response, what))
+                    error.message += f" after {_retries(retry)}"
+                raise self._failed(error, unanswered)
+            raise self._failed(error_for(response, what), unanswered)
 
-    def _redacted(self, error: ApiError) -> ApiError:
-        """The server's words (or a proxy's) may quote the key back: never pass it on."""
+    def _failed(self, error: ApiError, unanswered: bool) -> ApiError:
+        """The error to raise. The server's words (or a proxy's) may quote the key back:
+        never pass it on."""
+        error.unanswered = unanswered
         if self._key:
             error.message = error.message.replace(self._key, "[redacted]")
         error.args = (error.message,)  # str(error) is quoted too (a failed replace's message)
@@ -291,12 +305,21 @@ def _transport_error(exc: httpx.TransportError, what: str, retries: int) -> ApiU
         reason = "could not connect"
     else:
         reason = "connection failed"
-    after = f" after {retries} {'retry' if retries == 1 else 'retries'}" if retries else ""
+    after = f" after {_retries(retries)}" if retries else ""
     return ApiUnavailableError(
         f"{what}: {reason} ({_one_line(str(exc) or type(exc).__name__, 120)}){after}",
         status=None,
         hint="check --base-url and the network, or raise --timeout/--retries",
     )
+
+
+def _retries(count: int) -> str:
+    return f"{count} {'retry' if count == 1 else 'retries'}"
+
+
+def _maybe_delivered(exc: httpx.TransportError) -> bool:
+    """Could the request have reached the platform? Not if the connection never opened."""
+    return not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
 
 
 def _json_object(response: httpx.Response, what: str) -> dict[str, Any]:

@@ -68,6 +68,9 @@ class ApiError(AssetmetaError):
         super().__init__(message, hint)
         self.status = status
         self.code = code
+        # An attempt went unanswered (timed out, connection lost): the platform may apply
+        # that request late, after anything sent since.
+        self.unanswered = False
 
 
 class ApiUsageError(ApiError, UsageError):

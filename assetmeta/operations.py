@@ -95,7 +95,9 @@ class Writer:
         self._send_marked(entry_id, asset_id, lambda: self.platform.patch_metadata(asset_id, patch))
         return Result(asset_id, "changed", changes, before, after, sent=patch)
 
-    def _send_marked(self, entry_id: str | None, asset_id: str, send: Callable[[], None]) -> None:
+    def _send_marked(
+        self, entry_id: str | None, asset_id: str, send: Callable[[], object]
+    ) -> None:
         try:
             send()
         except BaseException as exc:
@@ -154,21 +156,33 @@ class Writer:
             else:
                 self._mark(entry_id, asset_id, "done")
                 return Result(asset_id, "changed", changes, before, wanted, sent=dict(wanted))
-        self._delete_then_patch(asset_id, before, wanted, entry_id)
-        return Result(asset_id, "changed", changes, before, wanted, sent=dict(wanted))
+        notes = self._delete_then_patch(asset_id, before, wanted, entry_id)
+        return Result(asset_id, "changed", changes, before, wanted, sent=dict(wanted), notes=notes)
 
     def _delete_then_patch(
         self, asset_id: str, before: Metadata, wanted: Metadata, entry_id: str | None
-    ) -> None:
+    ) -> list[str]:
+        """DELETE, then PATCH the new set; the notes say what may still go wrong."""
         step = "DELETE"
+        late: list[str] = []  # requests that went unanswered and may be applied late
         try:
-            self.platform.delete_metadata(asset_id)
+            if self.platform.delete_metadata(asset_id):
+                late.append("DELETE")
             step = "PATCH"
             if wanted:
                 self.platform.patch_metadata(asset_id, dict(wanted))
         except (AssetmetaError, KeyboardInterrupt) as exc:
-            raise self._roll_back(asset_id, before, wanted, entry_id, step, exc) from None
+            if getattr(exc, "unanswered", False):
+                late.append(step)
+            raise self._roll_back(asset_id, before, wanted, entry_id, step, exc, late) from None
         self._mark(entry_id, asset_id, "done")
+        if "DELETE" not in late:
+            return []
+        return [
+            "a DELETE went unanswered and was sent again; if the platform applies it late, "
+            f"the metadata ends up empty: check with 'assetmeta show {asset_id}' "
+            "and replace again if it is"
+        ]
 
     def _roll_back(
         self,
@@ -178,11 +192,16 @@ class Writer:
         entry_id: str | None,
         step: str,
         cause: BaseException,
+        late: list[str],
     ) -> ReplaceFailed:
         """The replace broke after the snapshot: put the snapshot back with one PATCH that
         merges it over whatever is there and deletes the keys only the new set has, so it is
         right whether the DELETE took effect or not, and whether the PATCH took effect or not
-        (a failure answered after the server applied it, or a lost answer)."""
+        (a failure answered after the server applied it, or a lost answer).
+
+        A request that went unanswered may still be applied after that PATCH, which no
+        client can prevent: then the entry stays "pending" (undo takes it) and the user is
+        told to look."""
         interrupted = isinstance(cause, KeyboardInterrupt)
         code = (
             ExitCode.INTERRUPTED if interrupted else getattr(cause, "exit_code", ExitCode.FAILURE)
@@ -200,6 +219,16 @@ class Writer:
                 f"previous metadata failed too ({restore_error}); its metadata may now be empty",
                 code,
                 hint=f"the previous metadata is in the journal: run 'assetmeta undo {asset_id}'",
+            )
+        if late:
+            unanswered = " and ".join(dict.fromkeys(late))
+            return ReplaceFailed(
+                f"{asset_id}: {self.command} failed at {step} ({reason}); the previous metadata "
+                f"was put back, but the platform may still apply the unanswered {unanswered} "
+                "after that",
+                code,
+                hint=f"check with 'assetmeta show {asset_id}'; 'assetmeta undo {asset_id}' "
+                "restores the previous metadata from the journal",
             )
         self._mark(entry_id, asset_id, "rolled-back")
         if _refused(cause):
@@ -224,5 +253,7 @@ def _refused(exc: BaseException) -> bool:
 
 
 def _route_missing(exc: ApiError) -> bool:
-    """404 or 405 from the route itself (not "no such asset") means an older server."""
-    return exc.status in (404, 405) and exc.code != "resource_not_exist"
+    """A 404 or 405 to the PUT means an older server. Even a 404 that reads "no such asset":
+    the asset was just read, and an unknown route may answer like an unknown asset. (Were the
+    asset deleted in between, the fallback's DELETE would then answer 404 for it.)"""
+    return exc.status in (404, 405)

@@ -3,10 +3,16 @@ requests an emulator received, in a form a test can compare exactly."""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from assetmeta.emulator import SAMPLE_ASSET_ID, Emulator, sample_assets
 from assetmeta.emulator.api import API_PREFIX
+
+if TYPE_CHECKING:
+    from .conftest import Cli
 
 SAMPLES = sample_assets()
 SAMPLE_METADATA: dict[str, Any] = SAMPLES[0]["user_metadata"]
@@ -42,3 +48,20 @@ def typed(value: object) -> object:
     if isinstance(value, list):
         return [typed(item) for item in value]
     return (type(value).__name__, value)
+
+
+def history(cli: Cli, asset_id: str) -> list[dict[str, Any]]:
+    """The journal's entries for the asset, as `history -o json` prints them."""
+    run = cli("history", asset_id, "-o", "json")
+    assert run.code == 0, run.stderr
+    entries = json.loads(run.stdout)
+    assert isinstance(entries, list)
+    return entries
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """For what the server does after the client has left (a request applied late)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.02)

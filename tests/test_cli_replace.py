@@ -11,7 +11,16 @@ import pytest
 
 from assetmeta.emulator import Emulator, Fault
 
-from .cli_support import BARE_ID, SAMPLE_METADATA, asset_path, calls, metadata_path, typed
+from .cli_support import (
+    BARE_ID,
+    SAMPLE_METADATA,
+    asset_path,
+    calls,
+    history,
+    metadata_path,
+    typed,
+    wait_until,
+)
 from .conftest import API_KEY, Cli, stored
 
 NEW = {"batchNumber": 5, "code": "007", "tags": ["a", "b"]}
@@ -268,3 +277,68 @@ def test_replace_of_an_asset_without_metadata_is_one_patch_after_delete(
     assert run.code == 0, run.stderr
     assert stored(emulator, BARE_ID) == {"a": 1}
     assert calls(emulator)[-1] == ("PATCH", metadata_path(BARE_ID), {"user_metadata": {"a": 1}})
+
+
+# -- Requests that go unanswered and are applied late ------------------------------------
+# A timed-out request may still be applied by the platform after the client has moved on,
+# after the restore or the PATCH it sent next. No client can prevent that; the tool must
+# not claim the asset is safe, and the journal must keep the way back.
+
+
+def test_a_patch_applied_after_its_timeout_is_not_reported_as_restored(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    emulator.faults.add(Fault(method="PATCH", status=200, delay=1.5, count=1))
+
+    run = cli("--timeout", "0.5", "replace", asset_id, *NEW_ITEMS)
+
+    assert run.code == 5
+    assert "may still apply the unanswered PATCH" in run.stderr
+    assert "nothing changed" not in run.stderr
+    assert f"assetmeta undo {asset_id}" in run.stderr
+    wait_until(lambda: len(emulator.requests) == 4)
+    # The restore went first; the late PATCH then merged the new set over it: neither the
+    # old metadata nor the new, as the user was warned.
+    assert [(r.method, r.json) for r in emulator.requests][-2:] == [
+        ("PATCH", {"user_metadata": RESTORE}),
+        ("PATCH", {"user_metadata": NEW}),
+    ]
+    assert typed(stored(emulator, asset_id)) == typed({**SAMPLE_METADATA, **NEW})
+    assert history(cli, asset_id)[-1]["status"] == "pending"
+
+    assert cli("undo", asset_id).code == 0
+    assert typed(stored(emulator, asset_id)) == typed(SAMPLE_METADATA)
+
+
+def test_a_delete_sent_twice_after_a_timeout_is_warned_about(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    emulator.faults.add(Fault(method="DELETE", status=200, delay=1.5, count=1))
+
+    run = cli("--timeout", "0.5", "--retries", "1", "replace", asset_id, *NEW_ITEMS)
+
+    assert run.code == 0, run.stderr
+    assert "warning:" in run.stderr and "a DELETE went unanswered" in run.stderr
+    wait_until(lambda: len(emulator.requests) == 4)
+    # The first DELETE, applied last, emptied the asset: exactly what the warning said.
+    assert [r.method for r in emulator.requests] == ["GET", "DELETE", "PATCH", "DELETE"]
+    assert stored(emulator, asset_id) == {}
+
+
+def test_a_put_answered_404_after_the_asset_was_read_falls_back_with_auto(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    # An older server's unknown route may answer like an unknown asset; the GET just found
+    # the asset, so the 404 is the route's.
+    emulator.faults.add(Fault(method="PUT", status=404, count=1))
+
+    run = cli("replace", asset_id, *NEW_ITEMS, "--strategy", "auto")
+
+    assert run.code == 0, run.stderr
+    assert [(r.method, r.status) for r in emulator.requests] == [
+        ("GET", 200),
+        ("PUT", 404),
+        ("DELETE", 204),
+        ("PATCH", 204),
+    ]
+    assert typed(stored(emulator, asset_id)) == typed(NEW)

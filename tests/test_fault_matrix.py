@@ -254,7 +254,11 @@ def check(outcome: Outcome, requests: list[RecordedRequest]) -> list[str]:
     if run.code != 0:
         if f"error: {ASSET}" not in run.stderr:
             problems.append("the failure is not reported on stderr with the asset id")
-        claims_restored = "restored" in run.stderr or "nothing changed" in run.stderr
+        # After an unanswered request the tool says it put the metadata back, and that the
+        # platform may still apply that request late (test_cli_replace shows that case).
+        claims_restored = any(
+            words in run.stderr for words in ("restored", "nothing changed", "was put back")
+        )
         if claims_restored and final != command.before:
             problems.append("stderr says the metadata was restored, but it was not")
         # CLI.md: a replace that fails after its snapshot restores it "and exits non-zero

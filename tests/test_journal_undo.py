@@ -15,6 +15,7 @@ import pytest
 
 from assetmeta.emulator import Emulator, Fault
 
+from .cli_support import history
 from .conftest import Cli, Run, stored, writes
 
 NEW = {"owner": "lena", "title": "Final cut"}
@@ -22,14 +23,6 @@ NEW = {"owner": "lena", "title": "Final cut"}
 
 def journal_path(cli: Cli) -> Any:
     return cli.state_dir / "journal.jsonl"
-
-
-def history(cli: Cli, asset_id: str) -> list[dict[str, Any]]:
-    run = cli("history", asset_id, "-o", "json")
-    assert run.code == 0, run.stderr
-    entries = json.loads(run.stdout)
-    assert isinstance(entries, list)
-    return entries
 
 
 def journal_lines(cli: Cli) -> list[dict[str, Any]]:

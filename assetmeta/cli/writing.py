@@ -131,6 +131,8 @@ def run_writes(
                 if fmt in ("json", "jsonl"):
                     rt.stdout.write(dumps(result_json(result), pretty=False) + "\n")
                 rt.info(describe(result))
+                for note in result.notes:
+                    rt.warn(f"{result.asset_id}: {note}")
     except KeyboardInterrupt:
         if not several:
             raise
