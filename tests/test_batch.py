@@ -69,6 +69,7 @@ def test_some_missing_ids_exit_6_and_are_listed(
     for missing_id in missing:
         assert f"error: {missing_id}" in run.stderr
     assert "6 changed, 2 failed (of 8)" in run.stderr
+    assert f"set: failed: {missing[0]}, {missing[1]}\n" in run.stderr
     assert all(stored(emulator, i) == {"k": 1} for i in ids)
     # The rerun takes exactly the failed ones.
     rerun = cli("set", "--ids-from", str(failed_file), "k=1")
@@ -205,3 +206,29 @@ def test_ids_from_takes_a_comment_after_an_id(cli: Cli, emulator: Emulator) -> N
     run = cli("set", "--ids-from", "-", "k=1", stdin=f"{ids[0]}  # first\n\t{ids[1]}#second\n")
     assert run.code == 0, run.stderr
     assert [stored(emulator, i) for i in ids] == [{"k": 1}, {"k": 1}]
+
+
+def test_the_summary_names_the_first_failed_ids_and_points_at_the_rest(
+    cli: Cli, emulator: Emulator, tmp_path: Path
+) -> None:
+    missing = [f"ffffffffffffffffffff{n:04d}" for n in range(13)]
+    run = cli("set", *make_assets(emulator, 1), *missing, "k=1")
+    assert run.code == 6
+    line = next(x for x in run.stderr.splitlines() if x.startswith("set: failed: "))
+    assert line == (
+        f"set: failed: {', '.join(missing[:10])} (+3 more; --failed-to FILE writes them all)"
+    )
+
+
+def test_show_of_several_ids_summarises_and_keeps_the_failed_ones(
+    cli: Cli, emulator: Emulator, tmp_path: Path
+) -> None:
+    ids = make_assets(emulator, 3)
+    missing = "ffffffffffffffffffffff01"
+    failed_file = tmp_path / "failed.txt"
+    run = cli("show", ids[0], missing, *ids[1:], "--failed-to", str(failed_file))
+    assert run.code == 6
+    assert [json.loads(line)["asset_id"] for line in run.stdout.splitlines()] == ids
+    assert "show: 3 shown, 1 failed (of 4)" in run.stderr
+    assert f"show: failed: {missing}" in run.stderr
+    assert failed_file.read_text() == f"{missing}\n"

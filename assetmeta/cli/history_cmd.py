@@ -23,7 +23,8 @@ from ..urls import check_asset_id
 from .ids import IdsArg, IdsFromOpt, gather
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
-from .writing import ExitWith, error_line
+from .tally import error_line
+from .writing import ExitWith
 
 AllPlatformsOpt = Annotated[
     bool,

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..batch import exit_code_for, run_many
-from ..errors import AssetmetaError, ExitCode, NotFoundError
+from ..batch import run_many
+from ..errors import AssetmetaError, NotFoundError
 from ..output import dumps, raw_value, render_rows
 from ..records import RecordStream, metadata_rows, whole_record
 from ..urls import metadata_of
@@ -15,7 +15,7 @@ from .complete import asset_keys
 from .ids import IdsArg, IdsFromOpt, gather
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
-from .writing import ExitWith, error_line
+from .tally import FailedToOpt, Tally
 
 if TYPE_CHECKING:
     from ..client import Platform
@@ -43,13 +43,14 @@ def show_command(
     ids_from: IdsFromOpt = None,
     key: KeyOpt = None,
     asset: AssetOpt = False,
+    failed_to: FailedToOpt = None,
 ) -> None:
     """Show the metadata: a table on a terminal, JSON when piped."""
     id_stream, several = gather(ids, ids_from)
     rt = Runtime(opts)
     with rt.platform() as platform:
         if several:
-            _show_many(rt, platform, id_stream, key, asset)
+            _show_many(rt, Tally(rt, "show", several, failed_to), platform, id_stream, key, asset)
         else:
             _show_one(rt, platform.get_asset(next(id_stream)), key, asset)
 
@@ -100,32 +101,30 @@ def _metadata_rows(rt: Runtime, fmt: str, metadata: dict[str, Any]) -> None:
     )
 
 
-def _show_many(rt: Runtime, platform: Platform, ids: Any, key: str | None, whole: bool) -> None:
+def _show_many(
+    rt: Runtime, tally: Tally, platform: Platform, ids: Any, key: str | None, whole: bool
+) -> None:
     """One record per asset, in input order: JSON lines by default, or with -o a JSON array,
     or rows of asset_id/key/value/type for tsv and table (as `export` prints them).
-    Streamed as the answers come; failures on stderr."""
+    Streamed as the answers come; failures on stderr, and a summary at the end."""
     fmt = rt.output_format(default="jsonl")
     if key is None:
         stream = RecordStream(rt.stdout, fmt)
     else:
         stream = RecordStream(rt.stdout, fmt, columns=("asset_id", "value"), rows=whole_record)
-    failures: list[AssetmetaError] = []
-    total = 0
-    for outcome in run_many(ids, platform.get_asset, concurrency=rt.settings.concurrency):
-        total += 1
-        try:
-            if outcome.error is not None:
-                raise outcome.error
-            record = _record(outcome.asset_id, outcome.value or {}, key, whole)
-        except AssetmetaError as exc:
-            failures.append(exc)
-            rt.say(f"error: {error_line(outcome.asset_id, exc)}")
-            continue
-        stream.write(record)
+    with tally:
+        for outcome in run_many(ids, platform.get_asset, concurrency=rt.settings.concurrency):
+            try:
+                if outcome.error is not None:
+                    raise outcome.error
+                record = _record(outcome.asset_id, outcome.value or {}, key, whole)
+            except AssetmetaError as exc:
+                tally.failed(outcome.asset_id, exc)
+                continue
+            stream.write(record)
+            tally.done("shown")
     stream.close()
-    code = exit_code_for(total, failures)
-    if code is not ExitCode.OK:
-        raise ExitWith(code)
+    tally.finish()
 
 
 def _record(asset_id: str, asset: dict[str, Any], key: str | None, whole: bool) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..batch import exit_code_for, run_many
+from ..batch import run_many
 from ..errors import AssetmetaError, ExitCode
 from ..errors import ExitWith as ExitWith  # re-exported for the commands
 from ..metadata import type_name
@@ -18,15 +18,11 @@ from ..output import dumps
 from ..types import Patch
 from ..urls import METADATA, asset_url
 from .runtime import Runtime
+from .tally import FailedToOpt as FailedToOpt  # re-exported for the commands
+from .tally import Tally
 
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Print the requests it would send; send nothing.")
-]
-FailedToOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--failed-to", help="Write the ids that failed to FILE, one a line.", show_default=False
-    ),
 ]
 
 
@@ -102,33 +98,27 @@ def run_writes(
     `label` names an item in messages (and items with the same label never run at once);
     `failure_fields` is what a JSON failure record says of it; `failed_record` is its line
     in --failed-to."""
-    counts = {"changed": 0, "unchanged": 0, "sent": 0}
-    failures: list[AssetmetaError] = []
-    failed_ids: list[str] = []
     fields = failure_fields or (lambda item: {"asset_id": label(item)})
-    total = 0
     fmt = rt.opts.output.value if rt.opts.output is not None else None
+    records = fmt in ("json", "jsonl")
     # One asset runs in this thread, so Ctrl-C reaches the operation itself (and a replace
     # can put its snapshot back); a batch finishes the assets in flight and starts no more.
     concurrency = rt.settings.concurrency if several else 1
+    tally = Tally(rt, command, several, failed_to)
     try:
-        with _progress(rt, several) as advance:
+        with tally:
             for outcome in run_many(ids, task, concurrency=concurrency, label=label):
-                total += 1
-                advance()
                 if outcome.error is not None:
-                    failures.append(outcome.error)
-                    failed_ids.append(failed_record(outcome.item))
-                    message = error_line(outcome.asset_id, outcome.error)
-                    rt.say(f"error: {message}")
-                    if fmt in ("json", "jsonl"):
-                        record = failure_json(fields(outcome.item), message, outcome.error)
+                    error = outcome.error
+                    message = tally.failed(outcome.asset_id, error, failed_record(outcome.item))
+                    if records:
+                        record = failure_json(fields(outcome.item), message, error)
                         rt.stdout.write(dumps(record, pretty=False) + "\n")
                     continue
                 result = outcome.value
                 assert result is not None  # no error, so the task returned
-                counts[result.action] = counts.get(result.action, 0) + 1
-                if fmt in ("json", "jsonl"):
+                tally.done(result.action)
+                if records:
                     rt.stdout.write(dumps(result_json(result), pretty=False) + "\n")
                 rt.info(describe(result))
                 for note in result.notes:
@@ -137,68 +127,16 @@ def run_writes(
         if not several:
             raise
         rt.stderr.write(
-            f"{command}: interrupted after {total} assets; those in flight were finished, "
+            f"{command}: interrupted after {tally.total} assets; those in flight were finished, "
             "no more were started\n"
         )
         raise ExitWith(ExitCode.INTERRUPTED) from None
-    if failed_to is not None:
-        failed_to.write_text("".join(f"{i}\n" for i in failed_ids), encoding="utf-8")
-    if several:
-        done = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
-        rt.info(f"{command}: {done or 'nothing done'}, {len(failures)} failed (of {total})")
-    code = exit_code_for(total, failures)
-    if code is not ExitCode.OK:
-        if not several and failures and failures[0].hint:
-            rt.say(f"hint: {failures[0].hint}")
-        raise ExitWith(code)
+    tally.finish()
 
 
 def failure_json(fields: dict[str, Any], message: str, error: AssetmetaError) -> dict[str, Any]:
     """A failure in the same stream as the results, so a script reading stdout sees it."""
     return {**fields, "action": "failed", "error": message, "exit_code": int(error.exit_code)}
-
-
-def error_line(asset_id: str, error: AssetmetaError) -> str:
-    message = error.message
-    return message if message.startswith(asset_id) else f"{asset_id}: {message}"
-
-
-class _NoProgress:
-    def __enter__(self) -> Callable[[], None]:
-        return lambda: None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
-class _Progress:
-    def __init__(self, rt: Runtime) -> None:
-        from rich.console import Console
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        console = Console(file=rt.stderr, markup=False, highlight=False)
-        self._bar = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.completed} assets"),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-            redirect_stdout=False,
-        )
-        self._task = self._bar.add_task("assets", total=None)
-
-    def __enter__(self) -> Callable[[], None]:
-        self._bar.start()
-        return lambda: self._bar.advance(self._task)
-
-    def __exit__(self, *exc: object) -> None:
-        self._bar.stop()
-
-
-def _progress(rt: Runtime, several: bool) -> _NoProgress | _Progress:
-    if several and rt.terminal.stderr_tty and not rt.quiet:
-        return _Progress(rt)
-    return _NoProgress()
 
 
 def run_merge(
