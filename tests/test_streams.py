@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from assetmeta.emulator import Emulator, Fault
 
-from .conftest import TRACEBACK, Cli
+from .conftest import TRACEBACK, Cli, stored
 from .test_batch import make_assets
 
 
@@ -32,6 +33,38 @@ def test_a_reader_leaving_early_is_not_a_failure(cli: Cli, emulator: Emulator) -
     assert first.startswith(b'{"asset_id":')
     assert TRACEBACK not in stderr and "Exception ignored" not in stderr
     assert "error" not in stderr.lower(), stderr
+
+
+def test_a_write_batch_goes_on_when_its_reader_leaves(
+    cli: Cli, emulator: Emulator, tmp_path: Path
+) -> None:
+    """`assetmeta set --ids-from big.txt k=1 -o jsonl | head -1`: the reader wanted one line,
+    not a batch abandoned part way. Every asset is written, one missing id still fails the
+    run, and --failed-to still names it."""
+    ids = make_assets(emulator, 300)
+    missing = "ffffffffffffffffffffff01"
+    listing = tmp_path / "ids.txt"
+    listing.write_text("\n".join([*ids, missing]) + "\n")
+    failed = tmp_path / "failed.txt"
+    argv = ["set", "--ids-from", str(listing), "k=1", "-o", "jsonl", "--failed-to", str(failed)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assetmeta", *argv],
+        env=cli.env,
+        cwd=cli.cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 6, stderr
+    assert first.startswith(b'{"action":')
+    assert TRACEBACK not in stderr and "Exception ignored" not in stderr
+    assert all(stored(emulator, i).get("k") == 1 for i in ids)
+    assert "set: 300 changed, 1 failed (of 301)" in stderr
+    assert failed.read_text() == f"{missing}\n"
 
 
 @pytest.mark.parametrize(

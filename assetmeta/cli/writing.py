@@ -17,6 +17,7 @@ from ..operations import Result
 from ..output import dumps
 from ..types import Patch
 from ..urls import METADATA, asset_url
+from .pipes import KeepGoing
 from .runtime import Runtime
 from .tally import FailedToOpt as FailedToOpt  # re-exported for the commands
 from .tally import Tally
@@ -105,6 +106,7 @@ def run_writes(
     # can put its snapshot back); a batch finishes the assets in flight and starts no more.
     concurrency = rt.settings.concurrency if several else 1
     tally = Tally(rt, command, several, failed_to)
+    out = KeepGoing()
     try:
         with tally:
             for outcome in run_many(ids, task, concurrency=concurrency, label=label):
@@ -113,13 +115,13 @@ def run_writes(
                     message = tally.failed(outcome.asset_id, error, failed_record(outcome.item))
                     if records:
                         record = failure_json(fields(outcome.item), message, error)
-                        rt.stdout.write(dumps(record, pretty=False) + "\n")
+                        out.write(dumps(record, pretty=False) + "\n")
                     continue
                 result = outcome.value
                 assert result is not None  # no error, so the task returned
                 tally.done(result.action)
                 if records:
-                    rt.stdout.write(dumps(result_json(result), pretty=False) + "\n")
+                    out.write(dumps(result_json(result), pretty=False) + "\n")
                 rt.info(describe(result))
                 for note in result.notes:
                     rt.warn(f"{result.asset_id}: {note}")
