@@ -172,7 +172,8 @@ class Writer:
             if wanted:
                 self.platform.patch_metadata(asset_id, dict(wanted))
         except (AssetmetaError, KeyboardInterrupt) as exc:
-            if getattr(exc, "unanswered", False):
+            # An interrupt leaves the request it cut short in flight, unanswered like a timeout.
+            if isinstance(exc, KeyboardInterrupt) or getattr(exc, "unanswered", False):
                 late.append(step)
             raise self._roll_back(asset_id, before, wanted, entry_id, step, exc, late) from None
         self._mark(entry_id, asset_id, "done")

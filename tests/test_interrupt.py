@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from assetmeta.emulator import Emulator, Fault
 
 from .conftest import TRACEBACK, Cli, stored
@@ -37,31 +39,37 @@ def _wait_for(emulator: Emulator, method: str, timeout: float = 20.0) -> None:
         time.sleep(0.02)
 
 
-def test_ctrl_c_between_delete_and_patch_restores(
-    cli: Cli, emulator: Emulator, asset_id: str
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_an_interrupt_between_delete_and_patch_restores(
+    cli: Cli, emulator: Emulator, asset_id: str, signum: int
 ) -> None:
+    """Ctrl-C, or the SIGTERM of a cancelled CI job or `docker stop`: the snapshot is put
+    back, and since the PATCH was in flight the user is told it may still land."""
     before = stored(emulator, asset_id)
-    # The PATCH hangs (and then fails, never applied): the user gives up and presses Ctrl-C.
+    # The PATCH hangs (and then fails, never applied): the user gives up.
     emulator.faults.add(Fault(method="PATCH", status=503, delay=3.0))
     proc = _start(cli, "replace", asset_id, "only=this")
     _wait_for(emulator, "DELETE")
     time.sleep(0.3)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     _, err = proc.communicate(timeout=30)
     stderr = err.decode()
     assert proc.returncode == 130, stderr
     assert TRACEBACK not in stderr
-    assert "the previous metadata was restored" in stderr
+    assert "the previous metadata was put back" in stderr
+    assert "may still apply the unanswered PATCH" in stderr
+    assert f"assetmeta undo {asset_id}" in stderr
     time.sleep(3.0)  # let the hung PATCH end on the server side too
     assert stored(emulator, asset_id) == before
 
 
-def test_ctrl_c_stops_a_batch_cleanly(cli: Cli, emulator: Emulator) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_an_interrupt_stops_a_batch_cleanly(cli: Cli, emulator: Emulator, signum: int) -> None:
     ids = [a["_id"] for a in emulator.store.all()]
     emulator.faults.latency = 0.4
     proc = _start(cli, "set", *ids, "k=1", "--concurrency", "2")
     _wait_for(emulator, "PATCH")
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     _, err = proc.communicate(timeout=30)
     stderr = err.decode()
     assert proc.returncode == 130, stderr

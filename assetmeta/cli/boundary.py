@@ -16,13 +16,25 @@ def _say(text: str) -> None:
     sys.stderr.write(message_line(text) + "\n")
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a cancelled CI job, `docker stop`, `timeout`): handled as Ctrl-C is, so a
+    replace cut short puts its snapshot back and a batch finishes what is in flight."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def run(args: list[str]) -> int:
+    import signal
+
     import typer.main
 
     from .app import app
 
     command = typer.main.get_command(app)
     debug = "--debug" in args
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         result = command.main(args, prog_name="assetmeta", standalone_mode=False)
     except ExitWith as exc:
