@@ -21,6 +21,7 @@ from .errors import (
     ApiUsageError,
 )
 from .ratelimit import Throttle
+from .secrets import redact
 from .types import Metadata, Patch
 from .urls import METADATA, asset_url, metadata_of
 
@@ -277,8 +278,7 @@ class Platform:
         """The error to raise. The server's words (or a proxy's) may quote the key back:
         never pass it on."""
         error.unanswered = unanswered
-        if self._key:
-            error.message = error.message.replace(self._key, "[redacted]")
+        error.message = redact(error.message, self._key)
         error.args = (error.message,)  # str(error) is quoted too (a failed replace's message)
         return error
 
@@ -295,7 +295,9 @@ class Platform:
             return
         ms = (time.monotonic() - started) * 1000
         outcome = str(status) if status is not None else failure
-        self._log(f"{method} {url} -> {outcome} in {ms:.0f} ms (retry {retry})")
+        # The key is never in a URL the tool builds, but an id can be anything a user typed.
+        line = f"{method} {url} -> {outcome} in {ms:.0f} ms (retry {retry})"
+        self._log(redact(line, self._key))
 
 
 def _transport_error(exc: httpx.TransportError, what: str, retries: int) -> ApiUnavailableError:

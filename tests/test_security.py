@@ -196,8 +196,16 @@ def test_a_key_echoed_back_by_the_server_is_not_printed(cli: Cli, asset_id: str)
         )
         assert run.code == 5
         assert "restoring the previous metadata failed too" in run.stderr
-        assert "failed for key [redacted]" in run.stderr
+        assert f"failed for key …{API_KEY[-4:]}" in run.stderr
         assert_no_key(run)
+
+
+def test_an_id_that_is_the_key_is_masked_in_the_verbose_log(cli: Cli, emulator: Emulator) -> None:
+    """Arguments swapped by mistake: the key, a valid-looking id, must not reach the log."""
+    run = cli("--verbose", "show", API_KEY)
+    assert run.code == 4
+    assert f"GET {emulator.base_url}/assets/…{API_KEY[-4:]} -> 404" in run.stderr
+    assert_no_key(run)
 
 
 @pytest.mark.parametrize(
