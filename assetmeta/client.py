@@ -202,14 +202,17 @@ class Platform:
         self, *, asset_types: Sequence[str] = (), filename: str | None = None
     ) -> Iterator[dict[str, Any]]:
         """Every asset, page after page; one page is held at a time."""
-        page = 1
+        page, page_limit = 1, PAGE_LIMIT_MAX
         while True:
-            body = self.list_page(page, asset_types=asset_types, filename=filename)
+            body = self.list_page(
+                page, page_limit=page_limit, asset_types=asset_types, filename=filename
+            )
             data = body.get("data") or []
             yield from (asset for asset in data if isinstance(asset, dict))
             info = body.get("page_info") or {}
             total = info.get("total_page") if isinstance(info, dict) else None
-            if not data or not isinstance(total, int) or page >= total:
+            if not data or (page >= total if isinstance(total, int) else len(data) < page_limit):
+                # Without a page count, a short page is the last one.
                 return
             page += 1
 
@@ -308,8 +311,11 @@ def _transport_error(exc: httpx.TransportError, what: str, retries: int) -> ApiU
     else:
         reason = "connection failed"
     after = f" after {_retries(retries)}" if retries else ""
+    detail = _one_line(str(exc), 120)
+    # httpx's own words, when they add anything to ours ("timed out (timed out)" does not).
+    detail = f" ({detail})" if detail and detail != reason else ""
     return ApiUnavailableError(
-        f"{what}: {reason} ({_one_line(str(exc) or type(exc).__name__, 120)}){after}",
+        f"{what}: {reason}{detail}{after}",
         status=None,
         hint="check --base-url and the network, or raise --timeout/--retries",
     )
@@ -326,14 +332,21 @@ def _maybe_delivered(exc: httpx.TransportError) -> bool:
 
 def _json_object(response: httpx.Response, what: str) -> dict[str, Any]:
     try:
-        body = response.json()
+        # JSON has no NaN or Infinity; Python's parser would take them, and fail later.
+        body = json.loads(response.content, parse_constant=_not_json)
     except (ValueError, UnicodeDecodeError):
-        body = None
+        raise ApiError(
+            f"{what}: the server's answer was not valid JSON", status=response.status_code
+        ) from None
     if not isinstance(body, dict):
         raise ApiError(
             f"{what}: the server's answer was not a JSON object", status=response.status_code
         )
     return body
+
+
+def _not_json(constant: str) -> None:
+    raise ValueError(f"{constant} is not JSON")
 
 
 def _user_agent() -> str:

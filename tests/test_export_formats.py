@@ -229,3 +229,28 @@ def test_memory_stays_flat_for_streamed_formats(cli: Cli, emulator: Emulator) ->
     for fmt, baseline in warm.items():
         grown = peak_rss_kib(cli, "export", "-o", fmt) - baseline
         assert grown < 16_000, f"{fmt}: peak memory grew by {grown} KiB"
+
+
+def test_export_without_page_info_reads_on_until_a_short_page(cli: Cli) -> None:
+    """A server that leaves out page_info must not end an export after its first page with
+    exit 0: the export reads on until a page comes back short."""
+    from urllib.parse import parse_qs, urlparse
+
+    from .rawserver import json_answer, serve, url_of
+
+    assets = [{"_id": f"{n + 1:024x}", "user_metadata": {"n": n}} for n in range(120)]
+
+    def pages(handler: Any) -> tuple[int, list[tuple[str, str]], bytes]:
+        query = parse_qs(urlparse(handler.path).query)
+        page, limit = int(query["page"][0]), int(query["page_limit"][0])
+        return json_answer(200, {"data": assets[(page - 1) * limit : page * limit]})
+
+    with serve(pages) as server:
+        run = cli("export", "--base-url", url_of(server) + "/v1.3")
+        asked = [path for _, path, _ in server.seen]
+
+    assert run.code == 0, run.stderr
+    assert [json.loads(line)["user_metadata"]["n"] for line in run.stdout.splitlines()] == list(
+        range(120)
+    )
+    assert len(asked) == 3 and all("page_limit=50" in path for path in asked)
