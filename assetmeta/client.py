@@ -126,7 +126,7 @@ class Platform:
         self._log = log
         self._key = api_key
         self._sleep = sleep
-        self.throttle = Throttle(sleep=sleep)
+        self.throttle = Throttle(sleep=sleep, log=self._note)
         self._http = httpx.Client(
             headers={"x-api-key": api_key, "user-agent": _user_agent()},
             timeout=httpx.Timeout(timeout) if timeout > 0 else httpx.Timeout(None),
@@ -254,7 +254,9 @@ class Platform:
                 if retry >= self.retries:
                     raise self._failed(_transport_error(exc, what, retry), unanswered) from None
                 retry += 1
-                self._sleep(backoff(retry))
+                pause = backoff(retry)
+                self._note(f"{method} {url}: {type(exc).__name__}, retry {retry} in {pause:.1f} s")
+                self._sleep(pause)
                 continue
             self._trace(method, url, response.status_code, started, retry)
             self.throttle.observe(response.headers)
@@ -264,16 +266,24 @@ class Platform:
                 return response
             if status in _RETRY_STATUSES or status >= 500:
                 wait = retry_after(response.headers)
-                if status == 429 and wait is not None:
-                    self.throttle.block(min(wait, _RETRY_AFTER_CAP))
-                if retry < self.retries:
+                too_long = wait is not None and wait > _RETRY_AFTER_CAP
+                if status == 429 and wait is not None and not too_long:
+                    self.throttle.block(wait)
+                if retry < self.retries and not too_long:
                     retry += 1
-                    pause = min(wait, _RETRY_AFTER_CAP) if wait is not None else backoff(retry)
+                    pause = wait if wait is not None else backoff(retry)
+                    self._note(f"{method} {url}: HTTP {status}, retry {retry} in {pause:.1f} s")
                     self._sleep(pause)
                     continue
                 error = error_for(response, what)
                 if retry:
                     error.message += f" after {_retries(retry)}"
+                if too_long:
+                    # A CI job is better told now than after hours of waiting.
+                    error.message += (
+                        f"; it asked to wait {wait:.0f} s, more than the"
+                        f" {_RETRY_AFTER_CAP:.0f} s this tool waits"
+                    )
                 raise self._failed(error, unanswered)
             raise self._failed(error_for(response, what), unanswered)
 
@@ -285,6 +295,10 @@ class Platform:
         error.args = (error.message,)  # str(error) is quoted too (a failed replace's message)
         return error
 
+    def _note(self, text: str) -> None:
+        if self._log is not None:
+            self._log(redact(text, self._key))
+
     def _trace(
         self,
         method: str,
@@ -294,13 +308,10 @@ class Platform:
         retry: int,
         failure: str = "",
     ) -> None:
-        if self._log is None:
-            return
         ms = (time.monotonic() - started) * 1000
         outcome = str(status) if status is not None else failure
         # The key is never in a URL the tool builds, but an id can be anything a user typed.
-        line = f"{method} {url} -> {outcome} in {ms:.0f} ms (retry {retry})"
-        self._log(redact(line, self._key))
+        self._note(f"{method} {url} -> {outcome} in {ms:.0f} ms (retry {retry})")
 
 
 def _transport_error(exc: httpx.TransportError, what: str, retries: int) -> ApiUnavailableError:

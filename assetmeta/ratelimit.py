@@ -10,6 +10,8 @@ would only slow the last window of a batch: the limit's throughput is reached ei
 
 from __future__ import annotations
 
+import contextlib
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -29,15 +31,18 @@ class Throttle:
         self,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
+        log: Callable[[str], None] | None = None,
     ) -> None:
         self._clock = clock
         self._sleep = sleep
+        self._log = log
         self._lock = threading.Lock()
         self._blocked_until = 0.0
         self._in_flight = 0
         self._remaining: int | None = None  # estimate for the current window; None: unknown
         self._lowest_seen = 0  # the lowest X-Ratelimit-Remaining answered in this window
         self._reset_at = 0.0
+        self._limit: int | None = None  # X-Ratelimit-Limit, once told
 
     def wait(self) -> None:
         """Called before each request: returns when it may be sent."""
@@ -53,7 +58,7 @@ class Throttle:
 
     def _delay(self, now: float) -> float:
         if self._remaining is not None and now >= self._reset_at:
-            self._remaining = None  # a new window: its budget is not known yet
+            self._new_window()
         if now < self._blocked_until:
             return self._blocked_until - now
         if self._remaining is None or self._remaining > 0:
@@ -65,10 +70,22 @@ class Throttle:
         self._remaining = self._lowest_seen
         if self._remaining > 0:
             return 0.0
-        # Spent: everyone waits for the next window, whose budget is then unknown.
+        # Spent: everyone waits for the next window.
         self._blocked_until = self._reset_at + _MARGIN
-        self._remaining = None
-        return self._blocked_until - now
+        self._new_window()
+        wait = self._blocked_until - now
+        if self._log is not None:
+            self._log(f"rate limit: the window's budget is spent, waiting {wait:.1f} s")
+        return wait
+
+    def _new_window(self) -> None:
+        """The next window's budget is at most the limit (other clients of the account may
+        use some), and its reset is unknown until an answer tells; with no limit known, the
+        budget is unknown too."""
+        self._remaining = self._limit
+        self._lowest_seen = self._limit or 0
+        if self._limit is not None:
+            self._reset_at = math.inf
 
     def observe(self, headers: Mapping[str, str]) -> None:
         """After an answer: learn the window from its X-Ratelimit-* headers."""
@@ -79,6 +96,8 @@ class Throttle:
                 reset_at = float(headers["x-ratelimit-reset"])
             except (KeyError, ValueError):
                 return
+            with contextlib.suppress(KeyError, ValueError):
+                self._limit = max(1, int(headers["x-ratelimit-limit"]))
             reset_at = min(reset_at, self._clock() + _MAX_WAIT)
             known = self._remaining
             same_window = known is not None and abs(reset_at - self._reset_at) < 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -144,3 +145,32 @@ def test_batch_over_the_limit_is_paced_not_refused(tmp_path: Path) -> None:
         assert statuses.count(204) == len(ids)
         assert statuses.count(429) == 0
         assert all(stored(emu, i)["paced"] == 1 for i in ids)
+
+
+def test_a_new_window_starts_from_the_known_limit_not_from_nothing() -> None:
+    """Once the limit is known, a new window is no free-for-all: at most the limit goes out
+    in it before an answer says what is left, so a --concurrency above the limit does not
+    earn a 429 at every window."""
+    clock = FakeClock()
+    throttle = Throttle(clock=clock.time, sleep=clock.sleep)
+    reset = clock.now + 5
+    throttle.wait()
+    throttle.observe(_headers(4, 0, reset))  # the first window, spent at once
+    for _ in range(4):  # the next window's four
+        throttle.wait()
+    assert clock.now >= reset
+    fifth_sent: list[float] = []
+
+    def fifth() -> None:
+        throttle.wait()
+        fifth_sent.append(clock.now)
+
+    thread = threading.Thread(target=fifth)
+    thread.start()
+    thread.join(timeout=0.2)
+    assert thread.is_alive() and not fifth_sent  # nothing answered yet: it holds back
+    throttle.observe(_headers(4, 0, reset + 5))  # the answers: this window is spent too
+    for _ in range(3):
+        throttle.release()
+    thread.join(timeout=5)
+    assert fifth_sent and fifth_sent[0] >= reset + 5

@@ -88,3 +88,26 @@ def test_nan_in_a_server_answer_is_a_clean_error(cli: Cli, asset_id: str) -> Non
         f"error: {asset_id}: the server's answer was not valid JSON"
     )
     assert "internal error" not in run.stderr
+
+
+def test_a_retry_after_beyond_a_minute_fails_at_once_saying_so(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    emulator.faults.add(Fault(method="GET", status=429, count=1, retry_after=99999))
+
+    started = time.monotonic()
+    run = cli("show", asset_id, "--retries", "3")
+
+    assert time.monotonic() - started < 20
+    assert run.code == 5
+    assert "it asked to wait 99999 s, more than the 60 s this tool waits" in run.stderr
+    assert len(emulator.requests) == 1
+
+
+def test_verbose_says_what_it_waits_for(cli: Cli, emulator: Emulator, asset_id: str) -> None:
+    emulator.faults.add(Fault(method="GET", status=503, count=1, retry_after=0.2))
+
+    run = cli("--verbose", "show", asset_id, "--retries", "1")
+
+    assert run.code == 0, run.stderr
+    assert f"GET {emulator.base_url}/assets/{asset_id}: HTTP 503, retry 1 in 0.2 s" in run.stderr
