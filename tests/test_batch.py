@@ -232,3 +232,28 @@ def test_show_of_several_ids_summarises_and_keeps_the_failed_ones(
     assert "show: 3 shown, 1 failed (of 4)" in run.stderr
     assert f"show: failed: {missing}" in run.stderr
     assert failed_file.read_text() == f"{missing}\n"
+
+
+def test_a_failed_to_in_a_missing_folder_is_refused_before_anything_is_sent(
+    cli: Cli, emulator: Emulator, tmp_path: Path
+) -> None:
+    ids = make_assets(emulator, 2)
+    run = cli("set", *ids, "k=1", "--failed-to", str(tmp_path / "nope" / "failed.txt"))
+    assert run.code == 2
+    assert run.stderr.startswith(f"error: --failed-to {tmp_path / 'nope' / 'failed.txt'}: folder")
+    assert emulator.requests == []
+
+
+def test_failed_to_may_be_the_ids_file_being_read(
+    cli: Cli, emulator: Emulator, tmp_path: Path
+) -> None:
+    """`--ids-from failed.txt --failed-to failed.txt`: the rerun's own list is read whole
+    before it is replaced by what failed this time."""
+    ids = make_assets(emulator, 30)
+    missing = "ffffffffffffffffffffff01"
+    listing = tmp_path / "failed.txt"
+    listing.write_text("\n".join([*ids, missing]) + "\n")
+    run = cli("set", "--ids-from", str(listing), "k=1", "--failed-to", str(listing))
+    assert run.code == 6
+    assert all(stored(emulator, i) == {"k": 1} for i in ids)
+    assert listing.read_text() == f"{missing}\n"

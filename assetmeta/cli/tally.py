@@ -3,6 +3,9 @@ come, `--failed-to`, the summary with the failed ids, and the exit code."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +13,7 @@ from typing import Annotated
 import typer
 
 from ..batch import exit_code_for
-from ..errors import AssetmetaError, ExitCode, ExitWith
+from ..errors import AssetmetaError, ExitCode, ExitWith, UsageError
 from .runtime import Runtime
 
 FailedToOpt = Annotated[
@@ -44,6 +47,8 @@ class Tally:
         self.command = command
         self.several = several
         self.failed_to = failed_to
+        if failed_to is not None:
+            check_writable(failed_to)
         self.counts: dict[str, int] = dict.fromkeys(ACTIONS, 0)
         self.failures: list[AssetmetaError] = []
         self.failed_ids: list[str] = []
@@ -84,8 +89,7 @@ class Tally:
     def finish(self) -> None:
         """Write --failed-to, summarise, and leave with the run's exit code."""
         if self.failed_to is not None:
-            text = "".join(f"{record}\n" for record in self.failed_records)
-            self.failed_to.write_text(text, encoding="utf-8")
+            write_whole(self.failed_to, "".join(f"{r}\n" for r in self.failed_records))
         if self.several:
             done = ", ".join(f"{n} {name}" for name, n in self.counts.items() if n)
             self.rt.info(
@@ -108,6 +112,34 @@ class Tally:
         if self.failed_to is None:
             return f"{shown} (+{more} more; --failed-to FILE writes them all)"
         return f"{shown} (+{more} more, all in {self.failed_to})"
+
+
+def check_writable(path: Path) -> None:
+    """Before the run, not after it: a typo in --failed-to must not cost the run's record."""
+    folder = path.parent
+    if path.is_dir():
+        raise UsageError(f"--failed-to {path}: is a folder")
+    if not folder.is_dir():
+        raise UsageError(f"--failed-to {path}: folder {folder} does not exist")
+    if not os.access(folder if not path.exists() else path, os.W_OK):
+        raise UsageError(f"--failed-to {path}: not writable")
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Replace a regular file in one step (it may be the --ids-from file of this very run,
+    still being read); write anything else (a pipe, /dev/stdout) as it is."""
+    if path.exists() and not path.is_file():
+        path.write_text(text, encoding="utf-8")
+        return
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
 
 
 class _Progress:
