@@ -7,10 +7,11 @@ import os
 import select
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from assetmeta.emulator import Emulator
+from assetmeta.emulator import SAMPLE_ASSET_ID, Emulator
 
 from .cli_support import (
     BARE_ID,
@@ -271,3 +272,41 @@ def test_clear_over_several_ids(cli: Cli, emulator: Emulator, asset_id: str) -> 
     ]
     assert stored(emulator, asset_id) == stored(emulator, OTHER_ID) == {}
     assert "clear: 2 changed, 1 unchanged, 0 failed (of 3)" in run.stderr
+
+
+# -- unset over several assets: with --id or --ids-from, every argument is a key ----------
+
+
+def test_unset_with_ids_from_takes_every_argument_as_a_key(
+    cli: Cli, emulator: Emulator, tmp_path: Path
+) -> None:
+    ids = [a["_id"] for a in emulator.store.all()][:3]
+    for i in ids:
+        emulator.store.put(i, {"draft": True, "needsReview": True, "keep": 1})
+    listing = tmp_path / "ids.txt"
+    listing.write_text("\n".join(ids) + "\n")
+
+    run = cli("unset", "--ids-from", str(listing), "draft", "needsReview")
+
+    assert run.code == 0, run.stderr
+    assert all(stored(emulator, i) == {"keep": 1} for i in ids)
+
+
+def test_unset_with_id_options_takes_every_argument_as_a_key(
+    cli: Cli, emulator: Emulator
+) -> None:
+    ids = [a["_id"] for a in emulator.store.all()][:2]
+    for i in ids:
+        emulator.store.put(i, {"draft": True, "keep": 1})
+
+    run = cli("unset", "--id", ids[0], "-i", ids[1], "draft")
+
+    assert run.code == 0, run.stderr
+    assert all(stored(emulator, i) == {"keep": 1} for i in ids)
+
+
+def test_unset_with_ids_given_and_no_key_says_so(cli: Cli, emulator: Emulator) -> None:
+    run = cli("unset", "--id", SAMPLE_ASSET_ID)
+    assert run.code == 2
+    assert "no key given" in run.stderr
+    assert emulator.requests == []

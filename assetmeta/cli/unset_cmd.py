@@ -25,8 +25,14 @@ KeysArg = Annotated[
 ]
 MoreIdsOpt = Annotated[
     list[str] | None,
-    typer.Option("--id", "-i", help="Another asset id (repeatable).", show_default=False),
+    typer.Option(
+        "--id",
+        "-i",
+        help="An asset id (repeatable); with it, every argument is a key.",
+        show_default=False,
+    ),
 ]
+USAGE = "usage: assetmeta unset ID KEY..., or assetmeta unset --id ID... KEY..."
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Exit 4 if a key is not set (one GET first).")
 ]
@@ -44,16 +50,18 @@ def unset_command(
     failed_to: FailedToOpt = None,
 ) -> None:
     """Remove keys from the metadata. Keys that are not set are not an error."""
-    if asset_id is not None and ids_from is not None and not keys:
-        # `unset --ids-from F KEY`: with ids from a file the first word is a key.
-        keys = [asset_id]
-        asset_id = None
-    if asset_id is None and not more_ids and ids_from is None:
-        raise UsageError("no asset id given", hint="usage: assetmeta unset ID KEY...")
+    words = ([asset_id] if asset_id is not None else []) + list(keys or [])
+    if more_ids or ids_from is not None:
+        # The ids are given apart (--id, --ids-from): every word is a key.
+        ids, keys = list(more_ids or []), words
+    else:
+        # `unset ID KEY...`: ids and keys can't be told apart, so the first word is the id.
+        ids, keys = words[:1], words[1:]
+        if not ids:
+            raise UsageError("no asset id given", hint=USAGE)
     if not keys:
-        raise UsageError("no key given", hint="usage: assetmeta unset ID KEY...")
+        raise UsageError("no key given", hint=USAGE)
     patch = _null_patch(keys)
-    ids = ([asset_id] if asset_id else []) + list(more_ids or [])
     id_stream, several = gather(ids, ids_from)
     rt = Runtime(opts)
     required = keys if strict else []
@@ -73,7 +81,7 @@ def _null_patch(keys: list[str]) -> Patch:
     patch: Patch = {}
     for key in keys:
         if not key:
-            raise UsageError("empty key", hint="usage: assetmeta unset ID KEY...")
+            raise UsageError("empty key", hint=USAGE)
         if key in patch:
             raise UsageError(f"key {key!r} given twice")
         patch[key] = None
