@@ -342,3 +342,17 @@ def test_a_put_answered_404_after_the_asset_was_read_falls_back_with_auto(
         ("PATCH", 204),
     ]
     assert typed(stored(emulator, asset_id)) == typed(NEW)
+
+
+def test_strategy_auto_dry_run_shows_the_put_and_says_what_would_follow_it(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    run = cli("replace", asset_id, *NEW_ITEMS, "--strategy", "auto", "--dry-run")
+
+    assert run.code == 0, run.stderr
+    assert emulator.requests == []
+    assert [line.split()[0] for line in run.stdout.splitlines() if " http" in line] == [
+        "GET",
+        "PUT",
+    ]
+    assert "without a PUT route: DELETE, then PATCH" in run.stderr

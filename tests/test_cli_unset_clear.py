@@ -123,6 +123,16 @@ def test_unset_dry_run_prints_the_patch_and_sends_nothing(
     assert stored(emulator, asset_id) == SAMPLE_METADATA
 
 
+def test_unset_strict_dry_run_shows_its_get_even_without_the_journal(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    run = cli("unset", asset_id, "campaign", "--strict", "--no-journal", "--dry-run")
+
+    assert run.code == 0, run.stderr
+    assert emulator.requests == []
+    assert run.stdout.splitlines()[0] == f"GET {emulator.base_url}/assets/{asset_id}"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -249,7 +259,7 @@ def test_clear_of_an_asset_without_metadata_sends_nothing(cli: Cli, emulator: Em
     assert f"{BARE_ID}: unchanged" in run.stderr
 
 
-def test_clear_dry_run_prints_the_delete_and_sends_nothing(
+def test_clear_dry_run_prints_the_snapshot_and_the_delete_and_sends_nothing(
     cli: Cli, emulator: Emulator, asset_id: str
 ) -> None:
     run = cli("clear", asset_id, OTHER_ID, "--dry-run")
@@ -257,7 +267,9 @@ def test_clear_dry_run_prints_the_delete_and_sends_nothing(
     assert run.code == 0, run.stderr
     assert emulator.requests == []
     assert run.stdout.splitlines() == [
+        f"GET {emulator.base_url}/assets/{asset_id}",  # the journal's snapshot, always
         f"DELETE {emulator.base_url}/assets/{asset_id}/user-metadata",
+        f"GET {emulator.base_url}/assets/{OTHER_ID}",
         f"DELETE {emulator.base_url}/assets/{OTHER_ID}/user-metadata",
     ]
     assert stored(emulator, asset_id) == SAMPLE_METADATA

@@ -141,4 +141,4 @@ def _plan(rt: Runtime, line: Line, replace: bool) -> list[Any]:
     assert line.asset_id is not None and line.patch is not None
     if replace:
         return replace_plan(rt.base_url, line.asset_id, apply_replace(line.patch))
-    return merge_plan(rt.base_url, line.asset_id, line.patch, journal=rt.settings.journal)
+    return merge_plan(rt.base_url, line.asset_id, line.patch, rt.settings.journal)

@@ -8,11 +8,10 @@ from typing import Annotated
 import typer
 
 from ..errors import ExitCode, UsageError
-from ..urls import METADATA, asset_url
 from .ids import IdsArg, IdsFromOpt, gather
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
-from .writing import DryRunOpt, ExitWith, FailedToOpt, Planned, print_plan, run_writes
+from .writing import DryRunOpt, ExitWith, FailedToOpt, clear_plan, print_plan, run_writes
 
 YesOpt = Annotated[
     bool, typer.Option("--yes", "-y", help="Don't ask; required without a terminal.")
@@ -32,8 +31,7 @@ def clear_command(
     id_stream, several = gather(ids, ids_from)
     rt = Runtime(opts)
     if dry_run:
-        base = rt.base_url
-        print_plan(rt, [Planned("DELETE", asset_url(base, i, METADATA)) for i in id_stream])
+        print_plan(rt, [p for i in id_stream for p in clear_plan(rt.base_url, i)])
         return
     if not yes:
         _confirm(rt, ids or [], several)

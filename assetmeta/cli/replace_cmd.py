@@ -73,6 +73,8 @@ def replace_command(
     for warning in warnings:
         rt.warn(warning)
     if dry_run:
+        if strategy is Strategy.auto:
+            rt.info("on a server without a PUT route: DELETE, then PATCH, instead of the PUT")
         print_plan(
             rt, [p for i in id_stream for p in replace_plan(rt.base_url, i, wanted, strategy.value)]
         )

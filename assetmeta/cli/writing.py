@@ -153,14 +153,15 @@ def run_merge(
     require_keys: list[str] | None = None,
 ) -> None:
     """set and unset: one merge PATCH per asset, or the plan of it."""
+    compare = rt.settings.journal
+    required = require_keys or []
     if dry_run:
-        journal = rt.settings.journal
-        print_plan(rt, [p for i in ids for p in merge_plan(rt.base_url, i, patch, journal=journal)])
+        # --strict reads the asset whether or not the journal is kept.
+        snapshot = compare or bool(required)
+        print_plan(rt, [p for i in ids for p in merge_plan(rt.base_url, i, patch, snapshot)])
         return
     with rt.platform() as platform:
         writer = rt.writer(platform, command)
-        compare = rt.settings.journal
-        required = require_keys or []
         run_writes(
             rt,
             command,
@@ -171,17 +172,26 @@ def run_merge(
         )
 
 
-def merge_plan(base: str, asset_id: str, patch: Patch, *, journal: bool) -> list[Planned]:
-    """The requests of a merge: the snapshot for the journal (when kept), then the PATCH,
-    which is left out when the snapshot shows that nothing would change."""
+def merge_plan(base: str, asset_id: str, patch: Patch, snapshot: bool) -> list[Planned]:
+    """The requests of a merge (as `Writer.merge` makes them): the snapshot, when the journal
+    is kept or keys are required, then the PATCH, which is left out when the snapshot shows
+    that nothing would change."""
     write = Planned("PATCH", asset_url(base, asset_id, METADATA), {"user_metadata": patch})
-    return [Planned("GET", asset_url(base, asset_id)), write] if journal else [write]
+    return [Planned("GET", asset_url(base, asset_id)), write] if snapshot else [write]
+
+
+def clear_plan(base: str, asset_id: str) -> list[Planned]:
+    """The requests of a clear (as `Writer.clear` makes them): the snapshot, always
+    journaled, then the DELETE, left out when there is nothing to delete."""
+    delete = Planned("DELETE", asset_url(base, asset_id, METADATA))
+    return [Planned("GET", asset_url(base, asset_id)), delete]
 
 
 def replace_plan(
     base: str, asset_id: str, wanted: Mapping[str, object], strategy: str = "delete-patch"
 ) -> list[Planned]:
-    """The requests of a replace (and of undo): the snapshot, then PUT or DELETE + PATCH."""
+    """The requests of a replace (and of undo), as `Writer.replace` makes them: the snapshot,
+    then PUT or DELETE + PATCH. For "auto", the PUT: its fallback is said on stderr."""
     url = asset_url(base, asset_id, METADATA)
     get = Planned("GET", asset_url(base, asset_id))
     if strategy != "delete-patch":
