@@ -337,6 +337,21 @@ def test_no_journal_sends_exactly_one_patch_and_no_get(
     assert "priority (integer)" in run.stderr and "extra (string)" in run.stderr
 
 
+def test_no_journal_json_records_say_what_was_sent(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    """Without the snapshot there is no before/after to report, but the record still says
+    exactly what the PATCH carried."""
+    run = cli("set", asset_id, "priority=2", "old:=null", "--no-journal", "-o", "json")
+
+    assert run.code == 0, run.stderr
+    assert json.loads(run.stdout) == {
+        "asset_id": asset_id,
+        "action": "sent",
+        "sent": {"priority": 2, "old": None},
+    }
+
+
 FILES = {
     "bad.json": '{\n  "a": 1,\n  "b": \n}\n',
     "dup.json": '{"a": 1, "a": 2}',

@@ -79,6 +79,8 @@ def result_json(result: Result) -> dict[str, Any]:
             data[name] = getattr(result.changes, name)
     if result.after is not None:
         data["user_metadata"] = result.after
+    if result.action == "sent":
+        data["sent"] = result.sent  # not compared (--no-journal): what the PATCH carried
     return data
 
 
