@@ -91,6 +91,12 @@ class Cli:
         return run
 
 
+def assert_clean(*streams: str) -> None:
+    """For a process a test started itself: no traceback, and not the suite's key."""
+    for stream in streams:
+        check_output(Run(0, stream, ""), {API_KEY})
+
+
 def check_output(run: Run, secrets: set[str]) -> None:
     """What every run must honour: no traceback, no secret, whatever it was asked."""
     for stream in (run.stdout, run.stderr):

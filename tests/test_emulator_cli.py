@@ -15,7 +15,7 @@ import pytest
 
 from assetmeta.emulator import SAMPLE_ASSET_ID
 
-from .conftest import TRACEBACK, Cli
+from .conftest import Cli, assert_clean
 
 CORRUPT_STATES = {
     "not-json": b"{ this is not json",
@@ -44,7 +44,7 @@ def cli(tmp_path: Path) -> Cli:
 
 def _one_error(code: int, stderr: str) -> str:
     assert code == 2, stderr
-    assert TRACEBACK not in stderr
+    assert_clean(stderr)
     lines = stderr.splitlines()
     assert lines and lines[0].startswith("error: "), stderr
     assert len(lines) <= 2, stderr  # the error and at most a hint
