@@ -19,7 +19,6 @@ from .types import Metadata, MetaValue, Patch
 if TYPE_CHECKING:
     from .client import Platform
 
-STRATEGIES = ("delete-patch", "put", "auto")
 
 
 @dataclass

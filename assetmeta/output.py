@@ -14,7 +14,6 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-FORMATS = ("table", "json", "jsonl", "tsv")
 
 
 @dataclass(frozen=True)
