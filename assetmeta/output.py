@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 
-
 @dataclass(frozen=True)
 class Terminal:
     """What the streams are connected to; tests build one instead of patching sys."""
