@@ -12,7 +12,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from .errors import AssetmetaError, ExitCode
+from .errors import AssetmetaError, AuthError, ExitCode
 
 T = TypeVar("T")
 ItemT = TypeVar("ItemT")
@@ -82,6 +82,24 @@ def run_many(
             for future in window:
                 future.cancel()
             raise
+
+
+def until_key_refused(task: Callable[[ItemT], T]) -> Callable[[ItemT], T]:
+    """`task`, until the platform refuses the API key (401): the key is the same for every
+    asset, so the rest fail at once, unsent, instead of spending the account's rate budget."""
+    refused: list[AuthError] = []
+
+    def guarded(item: ItemT) -> T:
+        if refused:
+            raise AuthError("not sent: the platform refused the API key", hint=refused[0].hint)
+        try:
+            return task(item)
+        except AuthError as exc:
+            if getattr(exc, "status", None) == 401:
+                refused.append(exc)
+            raise
+
+    return guarded
 
 
 def exit_code_for(total: int, failures: list[AssetmetaError]) -> ExitCode:

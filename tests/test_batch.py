@@ -257,3 +257,20 @@ def test_failed_to_may_be_the_ids_file_being_read(
     assert run.code == 6
     assert all(stored(emulator, i) == {"k": 1} for i in ids)
     assert listing.read_text() == f"{missing}\n"
+
+
+def test_a_refused_key_stops_a_batch_from_sending_more(
+    cli: Cli, emulator: Emulator, tmp_path: Path
+) -> None:
+    """A wrong key fails every asset the same way: after the first 401 the rest are not
+    sent (no point spending the account's rate budget), but still fail, and are listed."""
+    ids = make_assets(emulator, 5)
+    failed = tmp_path / "failed.txt"
+    run = cli(
+        "set", *ids, "k=1", "--concurrency", "1", "--failed-to", str(failed),
+        env={"TWELVE_LABS_API_KEY": "tlk_WRONGWRONGWRONG0000"},
+    )  # fmt: skip
+    assert run.code == 3, run.stderr
+    assert [r.status for r in emulator.requests] == [401]
+    assert failed.read_text().split() == ids
+    assert run.stderr.count("not sent: the platform refused the API key") == 4

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..batch import run_many
+from ..batch import run_many, until_key_refused
 from ..errors import AssetmetaError, NotFoundError
 from ..output import dumps, raw_value, render_rows
 from ..records import RecordStream, metadata_rows, whole_record
@@ -113,7 +113,8 @@ def _show_many(
     else:
         stream = RecordStream(rt.stdout, fmt, columns=("asset_id", "value"), rows=whole_record)
     with tally:
-        for outcome in run_many(ids, platform.get_asset, concurrency=rt.settings.concurrency):
+        fetch = until_key_refused(platform.get_asset)
+        for outcome in run_many(ids, fetch, concurrency=rt.settings.concurrency):
             try:
                 if outcome.error is not None:
                     raise outcome.error

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..batch import run_many
+from ..batch import run_many, until_key_refused
 from ..errors import AssetmetaError, ExitCode
 from ..errors import ExitWith as ExitWith  # re-exported for the commands
 from ..metadata import type_name
@@ -111,7 +111,8 @@ def run_writes(
     out = KeepGoing()
     try:
         with tally:
-            for outcome in run_many(ids, task, concurrency=concurrency, label=label):
+            guarded = until_key_refused(task)
+            for outcome in run_many(ids, guarded, concurrency=concurrency, label=label):
                 if outcome.error is not None:
                     error = outcome.error
                     message = tally.failed(outcome.asset_id, error, failed_record(outcome.item))
