@@ -13,6 +13,7 @@ The table (`COMMANDS`, `FAULT_KINDS`, `CELLS`) and `run_cell` are shared with
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,10 +57,22 @@ class Command:
     asked: dict[str, Any]
     journaled_change: tuple[dict[str, Any], dict[str, Any]] | None = None  # for undo
     rolls_back: bool = False  # documented: restores the snapshot when it fails midway
+    stdin: str | None = None  # for apply -
+
+
+def _apply_line(metadata: dict[str, Any]) -> str:
+    return json.dumps({"asset_id": ASSET, "user_metadata": metadata}) + "\n"
 
 
 COMMANDS: tuple[Command, ...] = (
     Command("set", ("set", ASSET, "priority=3", "owner=lena"), ("GET", "PATCH"), START, SET_ASKED),
+    Command(
+        "set-no-journal",
+        ("set", ASSET, "priority=3", "owner=lena", "--no-journal"),
+        ("PATCH",),
+        START,
+        SET_ASKED,
+    ),
     Command(
         "unset",
         ("unset", ASSET, "priority", "tags"),
@@ -83,6 +96,30 @@ COMMANDS: tuple[Command, ...] = (
         START,
         REPLACED,
     ),
+    Command(
+        "replace-auto",
+        ("replace", ASSET, "title=Final cut", "owner=lena", "--strategy", "auto"),
+        ("GET", "PUT"),
+        START,
+        REPLACED,
+    ),
+    Command(
+        "apply",
+        ("apply", "-"),
+        ("GET", "PATCH"),
+        START,
+        SET_ASKED,
+        stdin=_apply_line({"priority": 3, "owner": "lena"}),
+    ),
+    Command(
+        "apply-replace",
+        ("apply", "--replace", "-"),
+        ("GET", "DELETE", "PATCH"),
+        START,
+        REPLACED,
+        rolls_back=True,
+        stdin=_apply_line(REPLACED),
+    ),
     # undo of a journaled `set`: the asset holds SET_ASKED, undo asks for START again.
     Command(
         "undo",
@@ -102,6 +139,8 @@ class FaultKind:
     describe: str
     make: Callable[[str, str], Fault]  # (method, path_contains) -> a fault firing once
     applied: bool = False  # the request took effect although the client saw a failure
+    retried: bool = True  # a retry gets past it (else: it is final, whatever --retries)
+    code: int = 5  # the exit code when it is not got past
 
 
 FAULT_KINDS: tuple[FaultKind, ...] = (
@@ -119,6 +158,19 @@ FAULT_KINDS: tuple[FaultKind, ...] = (
         "429",
         f"HTTP 429 with Retry-After: {RETRY_AFTER}",
         lambda m, p: Fault(method=m, path_contains=p, status=429, retry_after=RETRY_AFTER),
+    ),
+    FaultKind(
+        "400",
+        "HTTP 400: the platform refuses the request (never retried)",
+        lambda m, p: Fault(method=m, path_contains=p, status=400),
+        retried=False,
+        code=2,
+    ),
+    FaultKind(
+        "409",
+        "HTTP 409: a concurrent change (retried)",
+        lambda m, p: Fault(method=m, path_contains=p, status=409),
+        code=1,
     ),
     FaultKind(
         "timeout",
@@ -232,7 +284,13 @@ def run_cell(cell: Cell, emulator: Emulator, cli: Cli) -> Outcome:
     """Run one cell against this emulator and CLI, and list every promise it broke."""
     prepare(cell, emulator, cli)
     run = cli(
-        "--verbose", "--timeout", str(TIMEOUT), "--retries", str(cell.retries), *cell.command.argv
+        "--verbose",
+        "--timeout",
+        str(TIMEOUT),
+        "--retries",
+        str(cell.retries),
+        *cell.command.argv,
+        stdin=cell.command.stdin,
     )
     outcome = Outcome(cell, run, stored(emulator, ASSET))
     outcome.problems = check(outcome, emulator.requests)
@@ -243,8 +301,9 @@ def check(outcome: Outcome, requests: list[RecordedRequest]) -> list[str]:
     cell, run, final = outcome.cell, outcome.run, outcome.final
     command = cell.command
     problems: list[str] = []
-    absorbed = cell.retries > 0  # every fault fires once: one retry gets past it
-    expected_code = 0 if absorbed else 5
+    # Every fault fires once: one retry gets past it, if it is retried at all.
+    absorbed = cell.retries > 0 and cell.kind.retried
+    expected_code = 0 if absorbed else cell.kind.code
     if run.code != expected_code:
         problems.append(f"exit {run.code}, expected {expected_code}")
     if not outcome.survived:
@@ -267,8 +326,8 @@ def check(outcome: Outcome, requests: list[RecordedRequest]) -> list[str]:
         if midway and final == command.before and not claims_restored:
             problems.append("the metadata is as before, but stderr does not say so")
     attempts = client_attempts(run.stderr)
-    if [m for m, _ in attempts][:1] != ["GET"]:
-        problems.append(f"the first request was not the snapshot GET: {attempts}")
+    if [m for m, _ in attempts][:1] != [command.requests[0]]:
+        problems.append(f"the first request was not {command.requests[0]}: {attempts}")
     if delete_after_patch(attempts):
         problems.append(f"the client sent a DELETE after a PATCH succeeded: {attempts}")
     # The emulator records a request when it answers it: a stalled one lands in its log
@@ -291,7 +350,7 @@ def test_fault_matrix(cell: Cell, emulator: Emulator, cli: Cli) -> None:
 
 def test_matrix_covers_every_write_request_and_fault() -> None:
     names = {c.id for c in CELLS}
-    assert len(names) == len(CELLS) == sum(len(c.requests) for c in COMMANDS) * 7 * 2
+    assert len(names) == len(CELLS) == sum(len(c.requests) for c in COMMANDS) * 9 * 2
     assert {
         "replace-PATCH-drop-r0",
         "replace-put-PUT-429-r2",
