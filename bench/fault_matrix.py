@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     retries = "/".join(f"r{r}" for r in RETRIES)
     width = max(len(kind.name) for kind in FAULT_KINDS)
     width = max(width, len("ok/ok"), len(retries), len("LOST/LOST"))
-    header = f"{'command':<12} {'request':<7} " + " ".join(
+    name_width = max(len(command.name) for command in COMMANDS)
+    header = f"{'command':<{name_width}} {'request':<7} " + " ".join(
         f"{kind.name:<{width}}" for kind in FAULT_KINDS
     )
     print(f"fault matrix: each cell is {retries} (--retries 0 / --retries 2)")
@@ -85,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             if any(o is not None for pair in row for o in pair):
                 marks = ["/".join(mark(o) for o in pair) for pair in row]
                 shown = " ".join(f"{m:<{width}}" for m in marks)
-                print(f"{command.name:<12} {request:<7} {shown}")
+                print(f"{command.name:<{name_width}} {request:<7} {shown}")
     print()
     for kind in FAULT_KINDS:
         print(f"  {kind.name:<{width}} {kind.describe}")
