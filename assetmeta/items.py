@@ -13,6 +13,7 @@ import re
 import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from assetmeta.errors import UsageError
 from assetmeta.types import MAX_SAFE_INTEGER, MetaValue, Patch
@@ -84,11 +85,38 @@ def _refuse_constant(name: str) -> object:
     raise _Rejected(f"{name} is not allowed (JSON has no NaN or Infinity)")
 
 
-def _finite_float(text: str) -> float:
+@dataclass(frozen=True)
+class InexactNumber:
+    """A JSON number whose value no float holds (`1e-400`, `9007199254740993.0`): kept as
+    its text so that `validate_value`, which knows the key, refuses it rather than the
+    number being rounded silently."""
+
+    literal: str
+    nearest: float
+
+
+def _exact_float(text: str) -> float | InexactNumber:
     number = float(text)
     if not math.isfinite(number):
         raise _Rejected(f"number {quote(text)} is too large for a float")
+    # What is sent is the float's shortest form (repr): it must be the literal's value.
+    if Decimal(text) != Decimal(repr(number)):
+        return InexactNumber(text, number)
     return number
+
+
+def _inexact_error(number: InexactNumber, source: str) -> UsageError:
+    literal = number.literal
+    if len(literal) > _QUOTE_LIMIT:
+        literal = literal[:_QUOTE_LIMIT] + "…"
+        hint = "to keep every digit, send it as a JSON string"
+    else:
+        hint = f'to keep every digit, send it as a JSON string: "{literal}"'
+    return UsageError(
+        f"{source}: number {literal}: a float can't hold it exactly "
+        f"(it would be sent as {number.nearest!r})",
+        hint=hint,
+    )
 
 
 def _bounded_int(text: str) -> int:
@@ -116,7 +144,7 @@ def load_strict_json(text: str, *, where: str) -> object:
             text,
             object_pairs_hook=_unique_keys,
             parse_constant=_refuse_constant,
-            parse_float=_finite_float,
+            parse_float=_exact_float,
             parse_int=_bounded_int,
         )
     except json.JSONDecodeError as exc:
@@ -130,9 +158,19 @@ def load_strict_json(text: str, *, where: str) -> object:
 
 
 def _stringified(value: object, source: str) -> str:
+    def unserialisable(item: object) -> object:
+        if isinstance(item, InexactNumber):
+            raise _inexact_error(item, source)
+        raise TypeError(f"Object of type {type(item).__name__} is not JSON serializable")
+
     try:
         return json.dumps(
-            value, separators=(",", ":"), ensure_ascii=False, sort_keys=True, allow_nan=False
+            value,
+            separators=(",", ":"),
+            ensure_ascii=False,
+            sort_keys=True,
+            allow_nan=False,
+            default=unserialisable,
         )
     except (TypeError, ValueError, RecursionError) as exc:
         raise UsageError(f"{source}: cannot store it as JSON text: {exc}") from None
@@ -144,6 +182,8 @@ def validate_value(key: str, value: object, *, stringify: bool, source: str) -> 
     `source` starts every message and names where the value came from, e.g.
     "invalid item 'x:=[1]'" or "meta.json: key 'x'"."""
     to_delete = f"to delete the key, use `assetmeta unset ID {_shell_word(key)}`"
+    if isinstance(value, InexactNumber):
+        raise _inexact_error(value, source)
     if value is None or isinstance(value, (bool, str)):
         if value == "":
             raise UsageError(

@@ -8,7 +8,13 @@ as for KEY:=JSON items (assetmeta.items).
 from __future__ import annotations
 
 from assetmeta.errors import UsageError
-from assetmeta.items import combine_errors, load_strict_json, quote, validate_value
+from assetmeta.items import (
+    InexactNumber,
+    combine_errors,
+    load_strict_json,
+    quote,
+    validate_value,
+)
 from assetmeta.types import Patch
 
 _WRAPPER_KEY = "user_metadata"
@@ -24,7 +30,7 @@ def _kind(value: object) -> str:
         return "a string"
     if isinstance(value, bool):  # before int and float: a bool is an int
         return "a boolean"
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, InexactNumber)):
         return "a number"
     return "null"
 

@@ -128,3 +128,15 @@ def test_dry_run_prints_the_requests(cli: Cli, emulator: Emulator) -> None:
         "PATCH",
     ]
     assert emulator.requests == []
+
+
+def test_a_line_with_a_number_a_float_cannot_hold_sends_nothing(
+    cli: Cli, emulator: Emulator, tmp_path: Path
+) -> None:
+    ids = make_assets(emulator, 1, metadata={"keep": 1})
+    source = tmp_path / "in.jsonl"
+    source.write_text(f'{{"asset_id": "{ids[0]}", "user_metadata": {{"k": 1e-400}}}}\n')
+    run = cli("apply", str(source))
+    assert run.code == 2, run.stderr
+    assert f"{source} line 1: key 'k': " in run.stderr and "1e-400" in run.stderr
+    assert emulator.requests == []

@@ -358,6 +358,7 @@ FILES = {
     "array.json": '["a", "b"]',
     "nested.json": '{"a": {"b": 1}}',
     "nan.json": '{"a": NaN}',
+    "inexact.json": '{"k": 1e-400}',
 }
 
 
@@ -377,6 +378,10 @@ FILES = {
         (["ID", "x:=[]"], None, "empty array"),
         (["ID", 'x:=""'], None, "empty value"),
         (["ID", "x:=nope"], None, "not valid JSON"),
+        (["ID", "k:=9007199254740993.0"], None, "9007199254740993.0"),
+        (["ID", "k:=123456789012345678901234567890.5"], None, "a float can't hold it"),
+        (["ID", "k:=1e-400"], None, "1e-400"),
+        (["ID", "-f", "inexact.json"], None, "inexact.json: key 'k': number 1e-400: a float can't"),
         (["ID"], None, "nothing to set"),
         (["ID", "-f", "bad.json"], None, "bad.json: not valid JSON at line 4, column 1"),
         (["ID", "-f", "dup.json"], None, "duplicate key 'a'"),

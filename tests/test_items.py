@@ -340,3 +340,35 @@ def test_a_float_in_plain_decimal_form_is_inferred(number: float) -> None:
     else:
         assert type(value) is float
         assert value == number
+
+
+# A := number is an exact literal: one whose value a float can't hold is refused, not rounded.
+INEXACT_NUMBERS = [
+    "9007199254740993.0",
+    "123456789012345678901234567890.5",
+    "1e-400",
+    "-1e-400",
+    "0.10000000000000000000000001",
+]
+
+
+@pytest.mark.parametrize("literal", INEXACT_NUMBERS)
+def test_a_number_a_float_cannot_hold_is_refused(literal: str) -> None:
+    error = usage_error(f"k:={literal}")
+    assert error.message.startswith(f"invalid item 'k:={literal}': ")
+    assert literal in error.message.split(": ", 1)[1]
+    assert error.hint is not None and f'"{literal}"' in error.hint
+
+
+@pytest.mark.parametrize(
+    ("literal", "value"),
+    [("0.1", 0.1), ("9.3", 9.3), ("1.0e2", 100.0), ("-0.0", -0.0), ("1E-5", 1e-5), ("0e9", 0.0)],
+)
+def test_a_number_a_float_holds_exactly_is_kept(literal: str, value: float) -> None:
+    item = parse_item(f"k:={literal}")
+    assert type(item.value) is float and item.value == value
+
+
+def test_stringify_refuses_an_inexact_number_inside_too() -> None:
+    error = usage_error("k:=[1, 1e-400]", stringify=True)
+    assert "1e-400" in error.message

@@ -188,3 +188,20 @@ def test_parse_metadata_json_never_tracebacks(data: bytes, stringify: bool) -> N
         assert len(error.message.splitlines()) == 1
     else:
         assert all(isinstance(key, str) and key for key in patch)
+
+
+@pytest.mark.parametrize("literal", ["9007199254740993.0", "1e-400", "1.00000000000000000001"])
+def test_a_number_a_float_cannot_hold_is_refused_naming_the_key(literal: str) -> None:
+    for data in (f'{{"k": {literal}}}', f'{{"user_metadata": {{"k": {literal}}}}}'):
+        error = usage_error(data)
+        assert error.message.startswith("meta.json: key 'k': ")
+        assert literal in error.message
+        assert error.hint is not None and "string" in error.hint
+
+
+def test_a_top_level_inexact_number_is_a_number() -> None:
+    assert "got a number" in usage_error("1e-400").message
+
+
+def test_exact_floats_in_a_file_are_kept() -> None:
+    assert parse('{"a": 0.1, "b": 1.0e2, "c": 9.3}') == {"a": 0.1, "b": 100.0, "c": 9.3}
