@@ -31,6 +31,7 @@ _DECIMAL = re.compile(r"-?[0-9]+\.[0-9]+")
 _MAX_SAFE_DIGITS = len(str(MAX_SAFE_INTEGER))
 _MAX_JSON_INT_DIGITS = 4000
 _QUOTE_LIMIT = 200
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 _STRINGIFY = "use --stringify to store it as JSON text"
 
@@ -176,11 +177,31 @@ def _stringified(value: object, source: str) -> str:
         raise UsageError(f"{source}: cannot store it as JSON text: {exc}") from None
 
 
+def check_unicode(text: str, what: str, source: str) -> None:
+    """Refuse a lone surrogate: from a JSON "\\ud800" or a byte of argv that is not UTF-8, it
+    can't be encoded to be sent, so it is bad input, found before any request."""
+    found = _SURROGATE.search(text)
+    if found is not None:
+        raise UsageError(
+            f"{source}: {what} is not valid Unicode: lone surrogate \\u{ord(found.group()):04x} "
+            "(a byte that is not UTF-8, or half of a \\u pair)"
+        )
+
+
 def validate_value(key: str, value: object, *, stringify: bool, source: str) -> MetaValue | None:
     """Return `value` as the platform can store it, None for a deletion, or raise.
 
     `source` starts every message and names where the value came from, e.g.
     "invalid item 'x:=[1]'" or "meta.json: key 'x'"."""
+    check_unicode(key, "the key", source)
+    storable = _storable(key, value, stringify=stringify, source=source)
+    for text in storable if isinstance(storable, list) else [storable]:
+        if isinstance(text, str):
+            check_unicode(text, "the value", source)
+    return storable
+
+
+def _storable(key: str, value: object, *, stringify: bool, source: str) -> MetaValue | None:
     to_delete = f"to delete the key, use `assetmeta unset ID {_shell_word(key)}`"
     if isinstance(value, InexactNumber):
         raise _inexact_error(value, source)

@@ -359,6 +359,7 @@ FILES = {
     "nested.json": '{"a": {"b": 1}}',
     "nan.json": '{"a": NaN}',
     "inexact.json": '{"k": 1e-400}',
+    "surrogate.json": '{"a": "\\ud800"}',
 }
 
 
@@ -381,6 +382,10 @@ FILES = {
         (["ID", "k:=9007199254740993.0"], None, "9007199254740993.0"),
         (["ID", "k:=123456789012345678901234567890.5"], None, "a float can't hold it"),
         (["ID", "k:=1e-400"], None, "1e-400"),
+        (["ID", "-f", "surrogate.json"], None, "surrogate.json: key 'a': the value is not valid"),
+        (["ID", 'k:="\\udc80"'], None, "not valid Unicode"),
+        (["ID", "k=\udcff"], None, "not valid Unicode"),
+        (["ID", "\udcff=1"], None, "not valid Unicode"),
         (["ID", "-f", "inexact.json"], None, "inexact.json: key 'k': number 1e-400: a float can't"),
         (["ID"], None, "nothing to set"),
         (["ID", "-f", "bad.json"], None, "bad.json: not valid JSON at line 4, column 1"),

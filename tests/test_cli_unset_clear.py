@@ -139,8 +139,9 @@ def test_unset_strict_dry_run_shows_its_get_even_without_the_journal(
         ([], "no key given"),
         (["campaign", "campaign"], "given twice"),
         ([""], "empty key"),
+        (["ok", "\udcff"], "not valid Unicode"),
     ],
-    ids=["no-key", "twice", "empty"],
+    ids=["no-key", "twice", "empty", "surrogate"],
 )
 def test_unset_usage_errors_exit_2_and_send_nothing(
     cli: Cli, emulator: Emulator, asset_id: str, args: list[str], message: str

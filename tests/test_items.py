@@ -372,3 +372,29 @@ def test_a_number_a_float_holds_exactly_is_kept(literal: str, value: float) -> N
 def test_stringify_refuses_an_inexact_number_inside_too() -> None:
     error = usage_error("k:=[1, 1e-400]", stringify=True)
     assert "1e-400" in error.message
+
+
+# A lone surrogate (a JSON "\ud800", or a byte of argv that is not UTF-8) can't be sent as
+# UTF-8: it is refused as invalid input, in the key or anywhere in the value.
+@pytest.mark.parametrize(
+    ("raw", "options"),
+    [
+        ('k:="\\ud800"', {}),
+        ('k:="a\\udc80"', {}),
+        ('k:=["a", "\\udfff"]', {}),
+        ('k:={"x": "\\ud800"}', {"stringify": True}),
+        ('k:={"\\ud800": 1}', {"stringify": True}),
+        ("k=\udc80", {}),
+        ("k=\udcff", {"infer": False}),
+        ("\udcff=1", {}),
+        ('\ud800:="x"', {}),
+    ],
+)
+def test_a_lone_surrogate_is_refused(raw: str, options: dict[str, bool]) -> None:
+    error = usage_error(raw, **options)
+    assert "not valid Unicode" in error.message
+    error.message.encode("utf-8")  # the message itself can be printed
+
+
+def test_a_surrogate_pair_is_one_character_and_fine() -> None:
+    assert parse_item('k:="\\ud83d\\ude00"').value == "\U0001f600"

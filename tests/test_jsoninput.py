@@ -205,3 +205,20 @@ def test_a_top_level_inexact_number_is_a_number() -> None:
 
 def test_exact_floats_in_a_file_are_kept() -> None:
     assert parse('{"a": 0.1, "b": 1.0e2, "c": 9.3}') == {"a": 0.1, "b": 100.0, "c": 9.3}
+
+
+@pytest.mark.parametrize(
+    ("text", "stringify"),
+    [
+        ('{"a": "\\ud800"}', False),
+        ('{"\\udc80": 1}', False),
+        ('{"a": ["b", "\\udc80"]}', False),
+        ('{"a": {"b": "\\ud800"}}', True),
+        ('{"user_metadata": {"a": "\\ud800"}}', False),
+    ],
+)
+def test_a_lone_surrogate_is_refused(text: str, stringify: bool) -> None:
+    error = usage_error(text, stringify=stringify)
+    assert error.message.startswith("meta.json: key ")
+    assert "not valid Unicode" in error.message
+    error.message.encode("utf-8")

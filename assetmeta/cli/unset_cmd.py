@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
+from ..items import check_unicode, quote
 from ..types import Patch
 from .complete import asset_keys
 from .ids import IdsFromOpt, gather
@@ -82,6 +83,7 @@ def _null_patch(keys: list[str]) -> Patch:
     for key in keys:
         if not key:
             raise UsageError("empty key", hint=USAGE)
+        check_unicode(key, "the key", f"invalid key {quote(key)}")
         if key in patch:
             raise UsageError(f"key {key!r} given twice")
         patch[key] = None
