@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from . import config, paths
 from .errors import AuthError, UsageError
+from .inputpath import check_readable
 
 DEFAULT_BASE_URL = "https://api.twelvelabs.io/v1.3"
 
@@ -139,12 +140,12 @@ class _Layers:
 
 
 def _read_dotenv(path: Path) -> Mapping[str, str | None]:
-    if not path.is_file():
-        return {}
     from dotenv import dotenv_values  # imported here: only worth its start-up cost when used
 
     try:
-        return dotenv_values(path, encoding="utf-8")
+        # Opened here, as dotenv would skip a path that is not a file or FIFO (/dev/null).
+        with path.open(encoding="utf-8") as stream:
+            return dotenv_values(stream=stream)
     except UnicodeDecodeError as exc:
         raise UsageError(
             f".env file {path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} "
@@ -210,9 +211,14 @@ def _refuse_base_url_in_sandbox(sandbox: Source) -> None:
 
 def resolve(flags: Flags, environ: Mapping[str, str], cwd: Path) -> Settings:
     dotenv_path = flags.env_file or cwd / ".env"
-    if flags.env_file is not None and not flags.env_file.is_file():
-        raise UsageError(f"--env-file {flags.env_file}: no such file")
-    layers = _Layers(environ, _read_dotenv(dotenv_path), dotenv_path)
+    if flags.env_file is not None:
+        check_readable(flags.env_file, "--env-file")
+        dotenv = _read_dotenv(dotenv_path)
+    else:
+        # The usual ./.env is read only when it is a plain file: it is optional, and a
+        # folder or a FIFO of that name is no settings file anyone meant.
+        dotenv = _read_dotenv(dotenv_path) if dotenv_path.is_file() else {}
+    layers = _Layers(environ, dotenv, dotenv_path)
     config_path = paths.config_file(environ)
     data = config.load(config_path)
 

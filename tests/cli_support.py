@@ -4,8 +4,12 @@ requests an emulator received, in a form a test can compare exactly."""
 from __future__ import annotations
 
 import json
+import os
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assetmeta.emulator import SAMPLE_ASSET_ID, Emulator, sample_assets
@@ -65,3 +69,23 @@ def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out waiting"
         time.sleep(0.02)
+
+
+@contextmanager
+def fifo(path: Path, text: str) -> Iterator[Path]:
+    """A named pipe that gives `text` once to the first reader, as `<(...)` would."""
+    os.mkfifo(path)
+
+    def feed() -> None:
+        with path.open("w", encoding="utf-8") as pipe:
+            pipe.write(text)
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        yield path
+    finally:
+        if writer.is_alive():  # never read: open the other end so the writer can finish
+            reader = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            writer.join(5)
+            os.close(reader)

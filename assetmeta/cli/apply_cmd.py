@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import UsageError
+from ..inputpath import check_readable
 from ..items import load_strict_json
 from ..jsoninput import patch_of
 from ..metadata import apply_replace
@@ -94,15 +95,16 @@ def apply_command(
 ) -> None:
     """Merge (or --replace) each line's metadata into its asset, concurrently, journaled.
 
-    A file is checked whole before the first request; standard input is checked line by
-    line, and a bad line fails alone. Lines of the same asset are applied in file order.
+    A file is checked whole before the first request; standard input (or a pipe, such as
+    `<(...)`, which can be read only once) is checked line by line, and a bad line fails
+    alone. Lines of the same asset are applied in file order.
     With --failed-to, the lines that failed are written as read, so FILE can be applied again.
     """
     if source == "-":
         refuse_terminal("apply")
-    elif not Path(source).is_file():
-        raise UsageError(f"{source}: no such file")
     else:
+        check_readable(source, "apply")
+    if source != "-" and Path(source).is_file():
         for line in _lines(source):
             if line.error is not None:
                 raise line.error

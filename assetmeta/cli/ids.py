@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from itertools import chain
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..errors import UsageError
+from ..inputpath import check_readable
 from ..urls import check_asset_id
 from .inputs import refuse_terminal, text_lines
 
@@ -45,6 +45,6 @@ def gather(ids: list[str] | None, ids_from: str | None) -> tuple[Iterator[str], 
         return iter(given), len(given) > 1
     if ids_from == "-":
         refuse_terminal("--ids-from")
-    elif not Path(ids_from).is_file():
-        raise UsageError(f"--ids-from {ids_from}: no such file")
+    else:
+        check_readable(ids_from, "--ids-from")
     return chain(given, _lines(ids_from)), True

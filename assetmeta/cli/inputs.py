@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
+from ..inputpath import check_readable
 from ..items import parse_items
 from ..jsoninput import merge_layers, parse_metadata_json
 from ..types import Patch
@@ -77,6 +78,7 @@ def _read(source: str) -> bytes:
     if source == "-":
         refuse_terminal("--from-file")
         return sys.stdin.buffer.read()
+    check_readable(source, "--from-file")
     try:
         return Path(source).read_bytes()
     except OSError as exc:
