@@ -76,6 +76,23 @@ def test_replace_with_no_items_is_refused(cli: Cli, emulator: Emulator, asset_id
     assert stored(emulator, asset_id) == SAMPLE_METADATA
 
 
+@pytest.mark.parametrize("items", [["x:=null"], ["x:=null", "campaign:=null"]])
+def test_replace_with_only_null_items_is_refused_like_no_items(
+    cli: Cli, emulator: Emulator, asset_id: str, items: list[str]
+) -> None:
+    nothing = cli("replace", asset_id)
+    for args in ([asset_id, *items], ["--ids-from", "-", *items]):
+        run = cli("replace", *args, stdin=asset_id)
+        assert run.code == 2, run.stderr
+        assert "replace would remove every key" in run.stderr
+        assert run.stderr.splitlines()[1:] == nothing.stderr.splitlines()[1:]  # the same hint
+    assert emulator.requests == []
+    assert stored(emulator, asset_id) == SAMPLE_METADATA
+    allowed = cli("replace", asset_id, *items, "--allow-empty")
+    assert allowed.code == 0, allowed.stderr
+    assert stored(emulator, asset_id) == {}
+
+
 def test_replace_with_an_empty_file_or_allow_empty_clears(
     cli: Cli, emulator: Emulator, asset_id: str, tmp_path: Path
 ) -> None:

@@ -37,7 +37,7 @@ AllowEmptyOpt = Annotated[
     bool,
     typer.Option(
         "--allow-empty",
-        help="With no items and no file, replace with nothing (that is, clear) anyway.",
+        help="With no file and no items (or only nulls), replace with nothing (clear) anyway.",
     ),
 ]
 
@@ -57,17 +57,19 @@ def replace_command(
 ) -> None:
     """Replace all metadata with the given set (-f gives it whole; items go over it)."""
     ids, items = split_ids_and_items(args or [])
-    if not items and from_file is None and not allow_empty and (ids or ids_from):
-        # Most likely the items were forgotten (or a script's list came out empty): removing
-        # every key is `clear`'s job, which asks first.
-        raise UsageError(
-            "no items and no file: replace would remove every key",
-            hint="to empty the metadata use 'assetmeta clear ID', or pass --allow-empty",
-        )
     patch, warnings = read_patch(
         items, from_file, infer=not no_infer, stringify=stringify, ids_from=ids_from
     )
     wanted = apply_replace(patch)
+    if not wanted and from_file is None and not allow_empty and (ids or ids_from):
+        # Most likely the items were forgotten (or a script's list came out empty), and
+        # `x:=null` alone is no new set either: removing every key is `clear`'s job, which
+        # asks first. An explicit `-f` of `{}` is a deliberate empty set.
+        raise UsageError(
+            f"{'every item is null' if items else 'no items'} and no file: "
+            "replace would remove every key",
+            hint="to empty the metadata use 'assetmeta clear ID', or pass --allow-empty",
+        )
     id_stream, several = gather(ids, ids_from)
     rt = Runtime(opts)
     for warning in warnings:
