@@ -56,10 +56,15 @@ def _escapes() -> dict[int, str]:
     named = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
     # C0, DEL and C1 controls, and the two Unicode line breaks that splitlines() honours.
     codes = [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
-    return {
+    table = {
         code: named.get(chr(code)) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
         for code in codes
     }
+    # Lone surrogates can't be written as UTF-8. U+DC80..U+DCFF is how Python holds a byte
+    # of argv or a file name that is not UTF-8 (surrogateescape): shown as that byte, \xff.
+    for code in range(0xD800, 0xE000):
+        table[code] = f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code < 0xDD00 else f"\\u{code:04x}"
+    return table
 
 
 _TABLE_ESCAPES = _escapes()

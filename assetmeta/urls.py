@@ -10,16 +10,22 @@ from urllib.parse import quote
 from .errors import UsageError
 from .types import Metadata
 
-_ASSET_ID = re.compile(r"[A-Za-z0-9_-]{1,200}\Z")
+_MAX_ID = 200
+_ASSET_ID = re.compile(rf"[A-Za-z0-9_-]{{1,{_MAX_ID}}}\Z")
 METADATA = "/user-metadata"
+
+
+class InvalidAssetId(UsageError):
+    """An id that can't be one; the message names it, so it needs no other prefix."""
 
 
 def check_asset_id(asset_id: str) -> str:
     """Only letters, digits, '_' and '-' may form a path segment: no '..', '/', '?', '%', '#'."""
     if not _ASSET_ID.match(asset_id):
-        shown = asset_id if asset_id.isprintable() else repr(asset_id)
-        raise UsageError(
-            f"invalid asset id {shown!r}: only letters, digits, '_' and '-' are allowed",
+        # Shown as given: a message is escaped once, where it is printed (message_line).
+        shown = asset_id if len(asset_id) <= _MAX_ID else asset_id[:_MAX_ID] + "…"
+        raise InvalidAssetId(
+            f"invalid asset id '{shown}': only letters, digits, '_' and '-' are allowed",
             hint="platform asset ids are 24 hex digits",
         )
     return asset_id

@@ -259,7 +259,34 @@ def test_a_bad_id_in_an_ids_file_fails_alone_and_never_reaches_the_server(
     assert run.code == 6, run.stderr
     assert writes(emulator) == [("PATCH", metadata_path(BARE_ID), {"user_metadata": {"lot": "A1"}})]
     assert all(r.path.startswith(asset_path(BARE_ID)) for r in emulator.requests)
-    assert "error: ../indexes: invalid asset id" in run.stderr
+    # The id is named once, in the message that says what is wrong with it.
+    assert "error: invalid asset id '../indexes': " in run.stderr
+    assert run.stderr.count("../indexes") == 2  # its error line, and the summary's list
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        (b"id\x1b[2J", "'id\\x1b[2J'"),
+        (b"ab\xffcd", "'ab\\xffcd'"),
+    ],
+    ids=["esc", "not-utf8"],
+)
+def test_an_invalid_id_is_shown_once_escaped_once(
+    cli: Cli, emulator: Emulator, raw: bytes, shown: str
+) -> None:
+    (cli.cwd / "ids.txt").write_bytes(raw + b"\n")
+    # A byte of argv that is not UTF-8 arrives as Python's surrogate escape of it.
+    arg = raw.decode("utf-8", "surrogateescape")
+    for argv in ([arg, "a=1"], ["--ids-from", "ids.txt", "a=1"]):
+        run = cli("set", *argv)
+        assert run.code == 2, run.stderr
+        errors = [line for line in run.stderr.splitlines() if line.startswith("error:")]
+        assert errors[0] == (
+            f"error: invalid asset id {shown}: only letters, digits, '_' and '-' are allowed"
+        )
+        assert "\ufffd" not in run.stderr and "\x1b" not in run.stderr
+    assert emulator.requests == []
 
 
 def test_some_ids_failing_exits_6_and_names_them(

@@ -33,6 +33,10 @@ CASES = [
     ("C:\\dir\\n", "C:\\\\dir\\\\n", "C:\\dir\\n"),
     ("ünïcode 日本 🎬", "ünïcode 日本 🎬", "ünïcode 日本 🎬"),
     ("[bold]x[/bold] :smile:", "[bold]x[/bold] :smile:", "[bold]x[/bold] :smile:"),
+    # A byte that is not UTF-8, as Python holds it from argv (surrogateescape), and a lone
+    # surrogate of any other kind: neither can be written as UTF-8.
+    ("byte\udcff", "byte\\xff", "byte\\xff"),
+    ("half\ud800", "half\\ud800", "half\\ud800"),
 ]
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 

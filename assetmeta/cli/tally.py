@@ -14,6 +14,7 @@ import typer
 
 from ..batch import exit_code_for
 from ..errors import AssetmetaError, ExitCode, ExitWith, UsageError
+from ..urls import InvalidAssetId
 from .runtime import Runtime
 
 FailedToOpt = Annotated[
@@ -33,7 +34,9 @@ LISTED_FAILURES = 10
 
 def error_line(asset_id: str, error: AssetmetaError) -> str:
     message = error.message
-    return message if message.startswith(asset_id) else f"{asset_id}: {message}"
+    if isinstance(error, InvalidAssetId) or message.startswith(asset_id):
+        return message
+    return f"{asset_id}: {message}"
 
 
 class Tally:
