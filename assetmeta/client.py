@@ -35,9 +35,12 @@ _UNANSWERED = "assetmeta.unanswered"
 Log = Callable[[str], None]
 
 
-def _one_line(text: str, limit: int = 300) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+def _shortened(text: str, limit: int = 300) -> str:
+    """The platform's text, cut to a length fit for a message. Its line breaks and controls
+    are kept: they are escaped where the message is printed (output.message_line), so a
+    key `a\\nb` in it doesn't read as `a b`."""
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _error_fields(response: httpx.Response) -> tuple[str, str]:
@@ -56,7 +59,7 @@ def _error_fields(response: httpx.Response) -> tuple[str, str]:
 def error_for(response: httpx.Response, what: str) -> ApiError:
     status = response.status_code
     code, message = _error_fields(response)
-    detail = _one_line(message) if message else response.reason_phrase or "error"
+    detail = _shortened(message) if message else response.reason_phrase or "error"
     text = f"{what}: {detail} (HTTP {status}{', ' + code if code else ''})"
     kind: type[ApiError] = ApiError
     hint = None
@@ -73,7 +76,7 @@ def error_for(response: httpx.Response, what: str) -> ApiError:
     elif 300 <= status < 400:
         where = response.headers.get("location", "?")
         text = (
-            f"{what}: unexpected redirect (HTTP {status}) to {_one_line(where, 120)}, not followed"
+            f"{what}: unexpected redirect (HTTP {status}) to {_shortened(where, 120)}, not followed"
         )
         hint = "check --base-url; redirects are not followed so the API key stays where it was sent"
     return kind(text, status=status, code=code, hint=hint)
@@ -322,7 +325,7 @@ def _transport_error(exc: httpx.TransportError, what: str, retries: int) -> ApiU
     else:
         reason = "connection failed"
     after = f" after {_retries(retries)}" if retries else ""
-    detail = _one_line(str(exc), 120)
+    detail = _shortened(str(exc), 120)
     # httpx's own words, when they add anything to ours ("timed out (timed out)" does not).
     detail = f" ({detail})" if detail and detail != reason else ""
     return ApiUnavailableError(

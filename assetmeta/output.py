@@ -54,8 +54,16 @@ def raw_value(value: Any) -> str:
 
 def _escapes() -> dict[int, str]:
     named = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
-    # C0, DEL and C1 controls, and the two Unicode line breaks that splitlines() honours.
-    codes = [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
+    # C0, DEL and C1 controls, the two Unicode line breaks that splitlines() honours, and
+    # the bidi embeddings, overrides and isolates, which can make text read in another order.
+    codes = [
+        *range(0x20),
+        *range(0x7F, 0xA0),
+        0x2028,
+        0x2029,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ]
     table = {
         code: named.get(chr(code)) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
         for code in codes
@@ -79,9 +87,10 @@ def escape_text(text: str, *, backslash: bool = False) -> str:
 
 
 def message_line(text: str) -> str:
-    """A message for stderr: one line (line breaks become spaces), controls escaped, so a
-    platform's message or a stored key can't break the line or drive the terminal."""
-    return escape_text(" ".join(text.splitlines()))
+    """A message for stderr, escaped as a table cell is: every line break is a visible
+    escape too (`\\n`, `\\u2028`), so a platform's message or a stored key stays one line,
+    can't drive the terminal, and a key `a\\nb` doesn't read as `a b`."""
+    return escape_text(text)
 
 
 def cell_text(value: Any, *, backslash: bool = False) -> str:

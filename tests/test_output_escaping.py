@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assetmeta.emulator import Emulator
-from assetmeta.output import escape_text
+from assetmeta.output import escape_text, message_line
 
 from .cli_support import BARE_ID, OTHER_ID
 from .conftest import Cli
@@ -35,16 +35,42 @@ CASES = [
     ("[bold]x[/bold] :smile:", "[bold]x[/bold] :smile:", "[bold]x[/bold] :smile:"),
     # A byte that is not UTF-8, as Python holds it from argv (surrogateescape), and a lone
     # surrogate of any other kind: neither can be written as UTF-8.
+    # Bidi embeddings, overrides and isolates, which can make text read in another order.
+    (
+        "bidi\u202aa\u202eb\u2066c\u2069",
+        "bidi\\u202aa\\u202eb\\u2066c\\u2069",
+        "bidi\\u202aa\\u202eb\\u2066c\\u2069",
+    ),
     ("byte\udcff", "byte\\xff", "byte\\xff"),
     ("half\ud800", "half\\ud800", "half\\ud800"),
 ]
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 @pytest.mark.parametrize(("raw", "tsv", "table"), CASES, ids=[repr(c[0]) for c in CASES])
 def test_escape_text(raw: str, tsv: str, table: str) -> None:
     assert escape_text(raw, backslash=True) == tsv
     assert escape_text(raw) == table
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("key 'a\nb'", "key 'a\\nb'"),
+        ("a\r\nb", "a\\r\\nb"),
+        ("para\u2028graph\u2029", "para\\u2028graph\\u2029"),
+        ("vt\x0bff\x0cnel\x85", "vt\\x0bff\\x0cnel\\x85"),
+        ("rtl\u202eevil", "rtl\\u202eevil"),
+    ],
+)
+def test_a_message_line_escapes_line_breaks_as_tables_do(text: str, line: str) -> None:
+    assert message_line(text) == line
+    assert message_line(text) == escape_text(text)
+
+
+@given(st.text())
+def test_a_message_is_always_one_line(text: str) -> None:
+    assert len(message_line(text + "x").splitlines()) == 1
 
 
 def _unescape(text: str) -> str:

@@ -107,5 +107,28 @@ def test_a_platform_message_cannot_break_the_line_or_drive_the_terminal(
         run = cli(*args)
         assert run.code in (5, 6), run.stderr
         assert "\x1b" not in run.stderr
-        errors = [line for line in run.stderr.splitlines() if "no\\x1b[2J second line" in line]
+        errors = [line for line in run.stderr.splitlines() if "no\\x1b[2J\\nsecond line" in line]
         assert len(errors) == 1 and errors[0].startswith("error: "), run.stderr
+
+
+def test_a_platform_message_shows_line_breaks_and_bidi_controls_escaped(
+    cli: Cli, emulator: Emulator
+) -> None:
+    ids = make_assets(emulator, 1)
+    body = '{"code": "bad", "message": "a\\nb\\u2028c \\u202eevil\\u2066x\\u2069"}'
+    emulator.faults.add(Fault(method="PATCH", status=500, body=body))
+    run = cli("set", ids[0], "k=1", "--no-journal")
+    assert run.code == 5, run.stderr
+    line = run.stderr.splitlines()[0]
+    assert line.startswith("error: ")
+    assert "a\\nb\\u2028c \\u202eevil\\u2066x\\u2069" in line
+    assert not any(c in run.stderr for c in "\u2028\u202a\u202b\u202c\u202d\u202e\u2066\u2069")
+
+
+def test_a_key_in_a_message_shows_its_line_breaks_escaped(cli: Cli, emulator: Emulator) -> None:
+    ids = make_assets(emulator, 1)
+    run = cli("set", ids[0], "multi\nline=1", "para\u2028sep=2", "rtl\u202ekey=3")
+    assert run.code == 0, run.stderr
+    assert len(run.stderr.splitlines()) == 1
+    for shown in ("multi\\nline", "para\\u2028sep", "rtl\\u202ekey"):
+        assert shown in run.stderr
