@@ -23,7 +23,10 @@ _ASSET_ID_KEYS = ("_id", "asset_id")
 _JSON_WHITESPACE = " \t\r\n"
 
 
-def _kind(value: object) -> str:
+def json_kind(value: object) -> str:
+    """What a JSON value is, for a message: "an array", "a string", ..."""
+    if isinstance(value, dict):
+        return "an object"
     if isinstance(value, list):
         return "an array"
     if isinstance(value, str):
@@ -65,9 +68,8 @@ def parse_metadata_json(data: bytes, *, source: str, stringify: bool = False) ->
         raise UsageError(f"{where}: empty input, expected a JSON object")
     document = load_strict_json(text, where=where)
     if not isinstance(document, dict):
-        raise UsageError(
-            f"{where}: expected a JSON object, got {_kind(document)} at {_position(text, start)}"
-        )
+        got = f"{json_kind(document)} at {_position(text, start)}"
+        raise UsageError(f"{where}: expected a JSON object, got {got}")
     return patch_of(_metadata_object(document), where=where, stringify=stringify)
 
 

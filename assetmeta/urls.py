@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from .errors import UsageError
+from .errors import AssetmetaError, UsageError
+from .jsoninput import json_kind
 from .types import Metadata
 
 _MAX_ID = 200
@@ -37,6 +38,16 @@ def asset_url(base_url: str, asset_id: str, suffix: str = "") -> str:
 
 
 def metadata_of(asset: Mapping[str, Any]) -> Metadata:
-    """Absent, null and {} all mean "no metadata"."""
+    """Absent, null and {} all mean "no metadata". Anything else that is not an object is a
+    malformed answer: shown as "no metadata" it would hide the stored data, and a write
+    would be planned and journaled against it."""
     value = asset.get("user_metadata")
-    return dict(value) if isinstance(value, dict) else {}
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        asset_id = asset.get("_id")
+        named = f"{asset_id}: " if isinstance(asset_id, str) and asset_id else ""
+        raise AssetmetaError(
+            f"{named}the server's user_metadata is not an object ({json_kind(value)})"
+        )
+    return dict(value)

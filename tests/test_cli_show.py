@@ -4,6 +4,7 @@ format (stdout here is a pipe, so JSON unless a format is forced)."""
 from __future__ import annotations
 
 import json
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -19,6 +20,7 @@ from .cli_support import (
     calls,
 )
 from .conftest import Cli
+from .test_security import _json, serve, url_of
 
 
 def _pairs_in_order(text: str) -> list[list[tuple[str, object]]]:
@@ -243,3 +245,39 @@ def test_several_whole_assets_as_tsv_are_their_metadata_rows(
     assert plain.code == whole.code == 0, plain.stderr + whole.stderr
     assert whole.stdout == plain.stdout
     assert f"{asset_id}\tcampaign\tspring-launch\tstring" in whole.stdout.splitlines()
+
+
+# A server whose user_metadata is not an object answers wrongly: that is an error, never
+# shown as "no metadata", and nothing is written on top of it.
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [("str", "a string"), ([1], "an array"), (5, "a number"), (True, "a boolean")],
+)
+def test_user_metadata_that_is_not_an_object_is_an_error(
+    cli: Cli, asset_id: str, value: object, kind: str
+) -> None:
+    def answer(handler: BaseHTTPRequestHandler) -> tuple[int, list[tuple[str, str]], bytes]:
+        return _json(200, {"_id": asset_id, "filename": "a.mp4", "user_metadata": value})
+
+    expected = f"error: {asset_id}: the server's user_metadata is not an object ({kind})"
+    with serve(answer) as server:
+        base = ["--base-url", url_of(server) + "/v1.3"]
+        for args in (["show", asset_id], ["show", asset_id, "--asset"], ["set", asset_id, "k=v"]):
+            run = cli(*args, *base)
+            assert run.code == 1, run.stderr
+            assert run.stdout == ""
+            assert run.stderr.splitlines()[0] == expected
+        assert {method for method, _, _ in server.seen} == {"GET"}
+
+
+@pytest.mark.parametrize("asset", [{}, {"user_metadata": None}, {"user_metadata": {}}])
+def test_absent_null_and_empty_user_metadata_are_no_metadata(
+    cli: Cli, asset_id: str, asset: dict[str, object]
+) -> None:
+    def answer(handler: BaseHTTPRequestHandler) -> tuple[int, list[tuple[str, str]], bytes]:
+        return _json(200, {"_id": asset_id, **asset})
+
+    with serve(answer) as server:
+        run = cli("show", asset_id, "--base-url", url_of(server) + "/v1.3")
+    assert run.code == 0, run.stderr
+    assert json.loads(run.stdout) == {}
