@@ -140,3 +140,21 @@ def test_a_line_with_a_number_a_float_cannot_hold_sends_nothing(
     assert run.code == 2, run.stderr
     assert f"{source} line 1: key 'k': " in run.stderr and "1e-400" in run.stderr
     assert emulator.requests == []
+
+
+def test_a_line_with_a_byte_that_is_not_utf8_fails_alone_and_is_kept_byte_for_byte(
+    cli: Cli, emulator: Emulator, tmp_path: Path
+) -> None:
+    """Never sent as U+FFFD in its place: the line is refused, and --failed-to keeps the
+    original bytes so the fixed file can be rerun."""
+    good, bad = make_assets(emulator, 2)
+    broken = b'{"asset_id": "%s", "user_metadata": {"title": "caf\xe9"}}\n' % bad.encode()
+    failed = tmp_path / "failed.jsonl"
+    run = cli(
+        "apply", "-", "--failed-to", str(failed), stdin=_line(good, {"k": 1}).encode() + broken
+    )
+    assert run.code == 6, run.stderr
+    assert "not valid Unicode" in run.stderr
+    assert stored(emulator, good) == {"k": 1}
+    assert [r.method for r in emulator.requests if bad in r.path] == []
+    assert failed.read_bytes() == broken

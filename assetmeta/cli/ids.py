@@ -30,7 +30,7 @@ IdsFromOpt = Annotated[
 def _lines(name: str) -> Iterator[str]:
     # A byte that is not UTF-8 reads as the text `\xff`: the id is then refused showing the
     # byte that is in the file, rather than U+FFFD.
-    for line in text_lines(name, "--ids-from", errors="backslashreplace"):
+    for line in text_lines(name, "--ids-from"):
         # An id never holds '#' or white space: a '#' starts a comment, also after an id.
         text = line.split("#", 1)[0].strip()
         if text:

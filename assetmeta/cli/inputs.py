@@ -59,16 +59,17 @@ def refuse_terminal(what: str) -> None:
         )
 
 
-def text_lines(source: str, what: str, *, errors: str = "replace") -> Iterator[str]:
-    """Lines of a file or of stdin ('-'), UTF-8 with or without BOM; a bad byte is decoded
-    by `errors` (U+FFFD, or `\\xff` with "backslashreplace") so that line fails on its own
-    instead of the whole run."""
+def text_lines(source: str, what: str) -> Iterator[str]:
+    """Lines of a file or of stdin ('-'), UTF-8 with or without BOM. A byte that is not
+    UTF-8 is kept as a lone surrogate (Python's surrogateescape), which validation refuses:
+    that line fails on its own, never sent with U+FFFD in its place, and written back (to
+    --failed-to) it is the same byte again."""
     if source == "-":
         refuse_terminal(what)
-        handle = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors=errors)
+        handle = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape")
     else:
         try:
-            handle = Path(source).open(encoding="utf-8-sig", errors=errors)  # noqa: SIM115
+            handle = Path(source).open(encoding="utf-8-sig", errors="surrogateescape")  # noqa: SIM115
         except OSError as exc:
             raise UsageError(f"{what} {source}: {exc.strerror or exc}") from None
     with handle:

@@ -131,12 +131,13 @@ def check_writable(path: Path) -> None:
 def write_whole(path: Path, text: str) -> None:
     """Replace a regular file in one step (it may be the --ids-from file of this very run,
     still being read); write anything else (a pipe, /dev/stdout) as it is."""
+    # surrogateescape: a line read with a byte that is not UTF-8 goes back as that byte.
     if path.exists() and not path.is_file():
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8", errors="surrogateescape")
         return
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as out:
             out.write(text)
         os.replace(temp, path)
     except BaseException:
