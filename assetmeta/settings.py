@@ -5,13 +5,12 @@ Nothing here prints; the API key is only ever returned, never formatted into a m
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from . import config, paths
+from .baseurl import BadBaseUrl, check_base_url
 from .errors import AuthError, UsageError
 from .inputpath import check_readable
 
@@ -30,7 +29,12 @@ ENV_NAMES: dict[str, tuple[str, ...]] = {
     "sandbox": ("ASSETMETA_SANDBOX",),
     "insecure_http": ("ASSETMETA_INSECURE_HTTP",),
 }
-DEFAULTS: dict[str, object] = {"timeout": 30.0, "retries": 3, "concurrency": 8}
+DEFAULTS: dict[str, object] = {
+    "base_url": DEFAULT_BASE_URL,
+    "timeout": 30.0,
+    "retries": 3,
+    "concurrency": 8,
+}
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
 
@@ -128,13 +132,16 @@ class _Layers:
         self.dotenv = dotenv
         self.dotenv_path = dotenv_path
 
-    def lookup(self, name: str) -> tuple[str, Source] | None:
+    def lookup(self, name: str, *, keep_empty: bool = False) -> tuple[str, Source] | None:
+        """The first value set; an empty one is passed over unless KEEP_EMPTY (then it is
+        an error to report, not a reason to fall back to a default silently)."""
         for env in ENV_NAMES[name]:
-            if self.environ.get(env, "").strip():
-                return self.environ[env], Source(env, "environment")
+            value = self.environ.get(env)
+            if value is not None and (keep_empty or value.strip()):
+                return value, Source(env, "environment")
         for env in ENV_NAMES[name]:
             value = self.dotenv.get(env)
-            if value is not None and value.strip():
+            if value is not None and (keep_empty or value.strip()):
                 return value, Source(env, str(self.dotenv_path))
         return None
 
@@ -174,29 +181,21 @@ def _parse_number(name: str, value: object, source: Source) -> float:
         raise UsageError(f"{source.quote(value)}: {exc}") from None
 
 
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
+def _base_url(value: object, source: Source, *, insecure_http: bool) -> str:
+    """The base URL from SOURCE, by the one rule; an error names where it came from."""
+    if not isinstance(value, str) or not value.strip():
+        if isinstance(value, str):
+            raise UsageError(
+                f"{source} is empty",
+                hint=f"give a URL, or leave it out for the default, {DEFAULT_BASE_URL}",
+            )
+        raise UsageError(f"{source.quote(value)}: must be a string")
     try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_base_url(url: str, *, insecure_http: bool) -> str:
-    """Accept https anywhere, http only to loopback (the emulator) unless allowed."""
-    url = url.strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"base URL {url!r} is not an http(s) URL")
-    if parts.username or parts.password:
-        raise UsageError("base URL must not contain credentials")
-    if parts.scheme == "http" and not is_loopback(parts.hostname) and not insecure_http:
-        raise UsageError(
-            f"refusing to send the API key over plain http to {parts.hostname}",
-            hint="use https, or pass --insecure-http if you really mean it",
-        )
-    return url
+        return check_base_url(value, insecure_http=insecure_http)
+    except BadBaseUrl as exc:
+        # A URL with an '@' may carry a password: name the place, not the value.
+        shown = source.quote(value) if exc.show_value and "@" not in value else str(source)
+        raise UsageError(f"{shown}: {exc.rule}", hint=exc.hint) from None
 
 
 def _refuse_base_url_in_sandbox(sandbox: Source) -> None:
@@ -245,11 +244,11 @@ def resolve(flags: Flags, environ: Mapping[str, str], cwd: Path) -> Settings:
                 return table[key], Source(key, f"{config_path} [{name}]")
         return None
 
-    def pick(name: str, flag: object) -> tuple[object, Source]:
+    def pick(name: str, flag: object, *, keep_empty: bool = False) -> tuple[object, Source]:
         if flag is not None:
             return flag, Source("--" + name.replace("_", "-"), "flag")
         return (
-            layers.lookup(name)
+            layers.lookup(name, keep_empty=keep_empty)
             or from_config(name)
             or (DEFAULTS.get(name), Source(name, "default"))
         )
@@ -274,8 +273,7 @@ def resolve(flags: Flags, environ: Mapping[str, str], cwd: Path) -> Settings:
     sandbox = boolean(sandbox_value, sandbox_source)
     if sandbox and flags.base_url is not None:
         _refuse_base_url_in_sandbox(sandbox_source)
-    base_value, _ = pick("base_url", flags.base_url)
-    base_url = check_base_url(str(base_value or DEFAULT_BASE_URL), insecure_http=insecure)
+    base_url = _base_url(*pick("base_url", flags.base_url, keep_empty=True), insecure_http=insecure)
 
     places = (
         "--api-key",

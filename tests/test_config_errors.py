@@ -317,3 +317,69 @@ def test_sandbox_wins_over_a_base_url_from_the_environment(cli: Cli, asset_id: s
 
     assert run.code == 0, run.stderr
     assert run.stdout
+
+
+# -- the base URL: empty or unparsable is refused, naming where it came from -------------
+
+
+@pytest.mark.parametrize("empty", ["", "   "])
+def test_an_empty_base_url_flag_is_refused(
+    cli: Cli, emulator: Emulator, asset_id: str, empty: str
+) -> None:
+    run = cli("show", asset_id, "--base-url", empty)
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert line == "error: --base-url is empty"
+    assert "api.twelvelabs.io" in run.stderr  # the hint names the default it did not use
+
+
+@pytest.mark.parametrize("name", ["TWELVELABS_BASE_URL", "ASSETMETA_BASE_URL"])
+def test_an_empty_base_url_in_the_environment_is_refused(
+    cli: Cli, emulator: Emulator, asset_id: str, name: str
+) -> None:
+    run = cli("show", asset_id, env={"TWELVELABS_BASE_URL": None, name: " "})
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert line == f"error: ${name} is empty"
+
+
+def test_an_empty_base_url_in_dotenv_names_the_file(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    (cli.cwd / ".env").write_text("TWELVELABS_BASE_URL=\n", encoding="utf-8")
+
+    run = cli("show", asset_id, env={"TWELVELABS_BASE_URL": None})
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert line == f"error: TWELVELABS_BASE_URL in {cli.cwd / '.env'} is empty"
+
+
+def test_an_empty_base_url_in_the_config_file_names_the_file(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    config.save(cli.config_file, {"default": {"base_url": ""}})
+
+    run = cli("show", asset_id, env={"TWELVELABS_BASE_URL": None})
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert line == f"error: base_url in {cli.config_file} [default] is empty"
+
+
+@pytest.mark.parametrize(
+    ("url", "rule"),
+    [
+        ("http://localhost:99999/v1.3", "has an invalid port (it must be 1-65535)"),
+        ("http://localhost:0/v1.3", "has an invalid port (it must be 1-65535)"),
+        ("http://localhost:abc/v1.3", "has an invalid port (it must be 1-65535)"),
+        ("http://[::1/v1.3", "is not a valid URL"),
+        ("https://exa mple.com/v1.3", "must not contain spaces or control characters"),
+        ("https://api.example.com/v1.3?x=1", "must not have a query or a fragment"),
+    ],
+)
+def test_an_unparsable_base_url_is_refused_up_front(
+    cli: Cli, emulator: Emulator, asset_id: str, url: str, rule: str
+) -> None:
+    run = cli("show", asset_id, "--base-url", url, env={"ASSETMETA_RETRIES": "3"})
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert line.startswith("error: --base-url ") and line.endswith(f": {rule}")

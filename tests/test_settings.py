@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from assetmeta import config
+from assetmeta.baseurl import BadBaseUrl, check_base_url
 from assetmeta.errors import AuthError, UsageError
-from assetmeta.settings import DEFAULT_BASE_URL, Flags, check_base_url, resolve
+from assetmeta.settings import DEFAULT_BASE_URL, Flags, resolve
 
 
 @pytest.fixture
@@ -112,13 +113,18 @@ def test_bad_numbers_are_usage_errors(home: dict[str, str], tmp_path: Path, bad:
         ("http://10.0.0.1/v1.3", False),
         ("ftp://example.com", False),
         ("https://user:pw@example.com", False),
+        ("", False),
+        ("http://localhost:99999/v1.3", False),
+        ("http://localhost:0/v1.3", False),
+        ("http://[::1/v1.3", False),
+        ("https://api.example.com/v1.3#x", False),
     ],
 )
 def test_base_url_rules(url: str, ok: bool) -> None:
     if ok:
         assert check_base_url(url, insecure_http=False)
     else:
-        with pytest.raises(UsageError):
+        with pytest.raises(BadBaseUrl):
             check_base_url(url, insecure_http=False)
 
 
