@@ -266,6 +266,12 @@ def resolve(flags: Flags, environ: Mapping[str, str], cwd: Path) -> Settings:
     else:
         journal = _parse_bool(*(from_config("journal") or (True, Source("journal", "default"))))
 
+    if flags.api_key is not None and not flags.api_key.strip():
+        # Not "no API key found": it was given, and falling back to another would hide that.
+        raise UsageError(
+            "--api-key is empty",
+            hint="leave it out to use $TWELVE_LABS_API_KEY or the config file",
+        )
     key_value, key_source = pick("api_key", flags.api_key)
     api_key = key_value.strip() if isinstance(key_value, str) else None
     insecure = boolean(*pick("insecure_http", flags.insecure_http))

@@ -383,3 +383,26 @@ def test_an_unparsable_base_url_is_refused_up_front(
 
     line = _refused(cli, emulator, run.code, run.stderr)
     assert line.startswith("error: --base-url ") and line.endswith(f": {rule}")
+
+
+# -- the API key -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("empty", ["", " "])
+def test_an_empty_api_key_flag_is_a_usage_error(
+    cli: Cli, emulator: Emulator, asset_id: str, empty: str
+) -> None:
+    run = cli("show", asset_id, "--api-key", empty)
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert line == "error: --api-key is empty"
+
+
+def test_an_empty_api_key_variable_falls_through_to_the_next(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    key = cli.env["TWELVE_LABS_API_KEY"]
+
+    run = cli("show", asset_id, env={"TWELVE_LABS_API_KEY": "", "ASSETMETA_API_KEY": key})
+
+    assert run.code == 0, run.stderr
