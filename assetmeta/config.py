@@ -30,13 +30,19 @@ KNOWN_KEYS: dict[str, type] = {
     "concurrency": int,
     "journal": bool,
 }
+# Each unit of concurrency is a thread and an open connection. The platform limits requests
+# per account, so more in flight only earns 429s; and 64 stays well inside the smallest
+# usual open-file limit (256 on macOS) with room for the journal and the pipes.
+MAX_CONCURRENCY = 64
 # What a numeric setting may be, from every source: (type, least, most, the rule as told).
 # A timeout past a day overflows the socket layer; 0 already means "wait for ever".
 NUMBER_RULES: dict[str, tuple[type, float, float, str]] = {
     "timeout": (float, 0, 86400, "must be a number of seconds from 0 to 86400 (0 = no timeout)"),
     "retries": (int, 0, math.inf, "must be an integer of at least 0"),
-    "concurrency": (int, 1, math.inf, "must be an integer of at least 1"),
+    "concurrency": (int, 1, MAX_CONCURRENCY, f"must be an integer from 1 to {MAX_CONCURRENCY}"),
 }
+# An integer longer than this is out of every range (and int() refuses past 4300 digits).
+_MAX_DIGITS = 40
 _INTEGER = re.compile(r"[+-]?[0-9]+", re.ASCII)
 _DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
@@ -97,7 +103,7 @@ def check_number(key: str, value: object) -> int | float:
     if isinstance(value, str):
         text = value.strip()
         pattern = _INTEGER if kind is int else _DECIMAL
-        if pattern.fullmatch(text):
+        if pattern.fullmatch(text) and (kind is float or len(text) <= _MAX_DIGITS):
             number = int(text) if kind is int else float(text)
     elif isinstance(value, int) and not isinstance(value, bool):
         number = value if kind is int else float(value)

@@ -46,9 +46,10 @@ class Flags:
     api_key: str | None = None
     base_url: str | None = None
     profile: str | None = None
-    timeout: float | None = None
-    retries: int | None = None
-    concurrency: int | None = None
+    # The numbers as typed: checked by the same rule as the environment's and the file's.
+    timeout: str | None = None
+    retries: str | None = None
+    concurrency: str | None = None
     no_journal: bool | None = None
     sandbox: bool | None = None
     insecure_http: bool | None = None
@@ -253,7 +254,7 @@ def resolve(flags: Flags, environ: Mapping[str, str], cwd: Path) -> Settings:
             or (DEFAULTS.get(name), Source(name, "default"))
         )
 
-    def number(name: str, flag: float | None) -> float:
+    def number(name: str, flag: str | None) -> float:
         return _parse_number(name, *pick(name, flag))
 
     def boolean(value: object, source: Source) -> bool:

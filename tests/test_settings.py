@@ -45,7 +45,7 @@ def test_each_layer_wins_over_the_next(home: dict[str, str], tmp_path: Path) -> 
     assert s.retries == 5  # environment over .env and config
     assert s.timeout == 7.0  # .env over config
     assert s.concurrency == 2  # [default] under the profile
-    assert resolve(Flags(retries=6), env, tmp_path).retries == 6  # flag over all
+    assert resolve(Flags(retries="6"), env, tmp_path).retries == 6  # flag over all
     assert resolve(Flags(), {**home, "ASSETMETA_PROFILE": "ci"}, Path("/nonexistent")).retries == 2
 
 

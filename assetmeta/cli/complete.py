@@ -46,6 +46,6 @@ def _keys(ctx: Any) -> list[str]:
     opts = GlobalOptions(**{k: v for k, v in params.items() if k in names})
     root = ctx.find_root().params
     base = GlobalOptions(**{k: v for k, v in root.items() if k in names})
-    rt = Runtime(replace(opts.over(base), quiet=True, timeout=2.0, retries=0))
+    rt = Runtime(replace(opts.over(base), quiet=True, timeout="2", retries="0"))
     with rt.platform() as platform:
         return sorted(platform.get_metadata(str(asset_id)))

@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from ..config import MAX_CONCURRENCY
 from ..errors import ExitWith
 from ..settings import Flags
 from .pipes import reader_left
@@ -48,12 +49,16 @@ class GlobalOptions(Flags):
         return replace(base, **given)
 
 
-def _flag(name: str, help: str, *short: str) -> Any:
-    return typer.Option(name, *short, help=help, rich_help_panel=PANEL, show_default=False)
+def _flag(name: str, help: str, *short: str, metavar: str | None = None) -> Any:
+    return typer.Option(
+        name, *short, help=help, metavar=metavar, rich_help_panel=PANEL, show_default=False
+    )
 
 
 # The declarations, once. Each flag defaults to None ("not given") so that the command-level
-# value, the root-level value, the environment and the config file can be layered.
+# value, the root-level value, the environment and the config file can be layered. The
+# numbers are text here: settings.resolve checks them by the same rule as every other source
+# (click's int and float would take `1_0`, non-ASCII digits and any size).
 ANNOTATIONS: dict[str, Any] = {
     "api_key": Annotated[
         str | None,
@@ -64,13 +69,24 @@ ANNOTATIONS: dict[str, Any] = {
     ],
     "profile": Annotated[str | None, _flag("--profile", "Config file profile to use.")],
     "timeout": Annotated[
-        float | None, _flag("--timeout", "Seconds to wait for each request [default: 30].")
+        str | None,
+        _flag(
+            "--timeout",
+            "Seconds to wait for each request, 0 for no limit [default: 30].",
+            metavar="SECONDS",
+        ),
     ],
     "retries": Annotated[
-        int | None, _flag("--retries", "Retries after the first attempt [default: 3].")
+        str | None,
+        _flag("--retries", "Retries after the first attempt [default: 3].", metavar="N"),
     ],
     "concurrency": Annotated[
-        int | None, _flag("--concurrency", "Assets worked on at once [default: 8].")
+        str | None,
+        _flag(
+            "--concurrency",
+            f"Assets worked on at once, 1 to {MAX_CONCURRENCY} [default: 8].",
+            metavar="N",
+        ),
     ],
     "no_journal": Annotated[
         bool | None,
