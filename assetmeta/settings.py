@@ -209,7 +209,7 @@ def _refuse_base_url_in_sandbox(sandbox: Source) -> None:
     )
 
 
-def resolve(flags: Flags, environ: Mapping[str, str], cwd: Path) -> Settings:
+def _open_layers(flags: Flags, environ: Mapping[str, str], cwd: Path) -> _Layers:
     dotenv_path = flags.env_file or cwd / ".env"
     if flags.env_file is not None:
         check_readable(flags.env_file, "--env-file")
@@ -218,17 +218,36 @@ def resolve(flags: Flags, environ: Mapping[str, str], cwd: Path) -> Settings:
         # The usual ./.env is read only when it is a plain file: it is optional, and a
         # folder or a FIFO of that name is no settings file anyone meant.
         dotenv = _read_dotenv(dotenv_path) if dotenv_path.is_file() else {}
-    layers = _Layers(environ, dotenv, dotenv_path)
-    config_path = paths.config_file(environ)
-    data = config.load(config_path)
+    return _Layers(environ, dotenv, dotenv_path)
 
-    found_profile = layers.lookup("profile")
-    profile = flags.profile or (found_profile[0].strip() if found_profile else "default")
+
+def _pick_profile(flag: str | None, layers: _Layers) -> str:
+    found = layers.lookup("profile")
+    return flag or (found[0].strip() if found else config.DEFAULT_PROFILE)
+
+
+def profile_in_use(flags: Flags, environ: Mapping[str, str], cwd: Path) -> str:
+    """The profile every command uses: --profile, $ASSETMETA_PROFILE, the .env, or default."""
+    return _pick_profile(flags.profile, _open_layers(flags, environ, cwd))
+
+
+def require_profile(profile: str, data: config.ConfigData, config_path: Path) -> None:
+    """A profile named but absent is a typo to report, not [default] to use silently."""
     if profile != config.DEFAULT_PROFILE and profile not in data:
         raise UsageError(
             f"profile {profile!r} not found in {config_path}",
             hint="create it with 'assetmeta config set --profile NAME KEY VALUE'",
         )
+
+
+def resolve(flags: Flags, environ: Mapping[str, str], cwd: Path) -> Settings:
+    layers = _open_layers(flags, environ, cwd)
+    dotenv_path = layers.dotenv_path
+    config_path = paths.config_file(environ)
+    data = config.load(config_path)
+
+    profile = _pick_profile(flags.profile, layers)
+    require_profile(profile, data, config_path)
     tables = [
         (profile, data.get(profile, {})),
         (config.DEFAULT_PROFILE, data.get(config.DEFAULT_PROFILE, {})),

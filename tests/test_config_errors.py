@@ -5,6 +5,8 @@ seconds from 0 to 86400 (0 = no timeout; past a day the socket layer overflows).
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -413,3 +415,73 @@ def test_an_empty_api_key_variable_falls_through_to_the_next(
     run = cli("show", asset_id, env={"TWELVE_LABS_API_KEY": "", "ASSETMETA_API_KEY": key})
 
     assert run.code == 0, run.stderr
+
+
+# -- config subcommands pick the profile as every other command does ---------------------
+
+
+def _profiles(cli: Cli) -> None:
+    config.save(
+        cli.config_file,
+        {
+            "default": {"retries": 1, "timeout": 5.0},
+            "staging": {"retries": 2},
+            "other": {"retries": 9},
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["config", "list", "--profile", "staging", "-o", "json"],
+        ["--profile", "staging", "config", "list", "-o", "json"],
+    ],
+)
+def test_config_list_of_one_profile_shows_what_it_uses(cli: Cli, args: list[str]) -> None:
+    _profiles(cli)
+
+    run = cli(*args)
+
+    assert run.code == 0, run.stderr
+    assert json.loads(run.stdout) == [
+        {"profile": "staging", "key": "retries", "value": 2},
+        {"profile": "default", "key": "timeout", "value": 5.0},
+    ]
+
+
+def test_config_list_of_a_missing_profile_is_a_usage_error(cli: Cli) -> None:
+    _profiles(cli)
+
+    run = cli("config", "list", "--profile", "nope")
+
+    assert run.code == 2, run.stderr
+    assert _one_error(run.stderr) == f"error: profile 'nope' not found in {cli.config_file}"
+
+
+def test_config_list_without_a_profile_lists_them_all(cli: Cli) -> None:
+    _profiles(cli)
+
+    run = cli("config", "list", "-o", "json", env={"ASSETMETA_PROFILE": "staging"})
+
+    assert run.code == 0, run.stderr
+    assert {row["profile"] for row in json.loads(run.stdout)} == {"default", "staging", "other"}
+
+
+def test_config_get_and_set_use_the_profile_from_dotenv(cli: Cli) -> None:
+    _profiles(cli)
+    (cli.cwd / ".env").write_text("ASSETMETA_PROFILE=staging\n", encoding="utf-8")
+
+    got = cli("config", "get", "retries")
+    assert (got.code, got.stdout) == (0, "2\n"), got.stderr
+    assert cli("config", "set", "timeout", "7").code == 0
+
+    assert config.load(cli.config_file)["staging"] == {"retries": 2, "timeout": 7.0}
+
+
+def test_config_get_takes_the_profile_before_the_subcommand_too(cli: Cli) -> None:
+    _profiles(cli)
+
+    got = cli("--profile", "other", "config", "get", "retries")
+
+    assert (got.code, got.stdout) == (0, "9\n"), got.stderr

@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
+import click
 import typer
 
-from .. import config, paths
+from .. import config, paths, settings
 from ..errors import NotFoundError, UsageError
 from ..output import Terminal, choose_format, render_rows
+from ..settings import Flags
 
 config_app = typer.Typer(
     help="Read and write the config file and its profiles.",
@@ -36,8 +38,31 @@ def _path() -> Path:
     return paths.config_file(os.environ)
 
 
+def _root_options() -> Flags:
+    """The global options given before `config` (`assetmeta --profile ci config get ...`)."""
+    obj = click.get_current_context().obj
+    return obj if isinstance(obj, Flags) else Flags()
+
+
 def _profile(given: str | None) -> str:
-    return given or os.environ.get("ASSETMETA_PROFILE", "").strip() or config.DEFAULT_PROFILE
+    """The profile as every other command picks it, .env included."""
+    root = _root_options()
+    flags = Flags(profile=given or root.profile, env_file=root.env_file)
+    return settings.profile_in_use(flags, os.environ, Path.cwd())
+
+
+def _profile_asked(given: str | None) -> str | None:
+    """For `config list`: a profile named on the command line, or None for them all."""
+    return given or _root_options().profile
+
+
+def _effective(data: config.ConfigData, name: str) -> dict[str, tuple[str, config.ConfigValue]]:
+    """What profile NAME reads, key by key, with the table each value comes from."""
+    found = {
+        key: (config.DEFAULT_PROFILE, v) for key, v in data.get(config.DEFAULT_PROFILE, {}).items()
+    }
+    found.update({key: (name, value) for key, value in data.get(name, {}).items()})
+    return found
 
 
 def redact(key: str, value: config.ConfigValue) -> config.ConfigValue:
@@ -76,11 +101,12 @@ def set_command(
     if key == "api_key" and not stored:
         raise UsageError("the API key is empty")
     path = _path()
+    name = _profile(profile)
     data = config.load(path)
-    data.setdefault(_profile(profile), {})[key] = stored
+    data.setdefault(name, {})[key] = stored
     config.save(path, data)
     shown = config.show(redact(key, stored))
-    sys.stderr.write(f"set {key} = {shown} in [{_profile(profile)}] of {path}\n")
+    sys.stderr.write(f"set {key} = {shown} in [{name}] of {path}\n")
 
 
 def _value(key: str, value: str | None) -> str:
@@ -112,11 +138,11 @@ def get_command(
     _warn_if_open(path)
     name = _profile(profile)
     data = config.load(path)
-    table = {**data.get(config.DEFAULT_PROFILE, {}), **data.get(name, {})}
+    table = _effective(data, name)
     if key not in table:
         raise NotFoundError(f"{key} is not set in [{name}] of {path}")
-    value = table[key] if reveal else redact(key, table[key])
-    typer.echo(config.show(value))
+    value = table[key][1]
+    typer.echo(config.show(value if reveal else redact(key, value)))
 
 
 @config_app.command("list")
@@ -124,15 +150,30 @@ def list_command(
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="table, json, jsonl or tsv.")
     ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            help="Only what this profile uses: its table over [default] [default: all].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """List every profile and its settings (the API key as …last4)."""
     path = _path()
     _warn_if_open(path)
     data = config.load(path)
+    asked = _profile_asked(profile)
+    if asked is None:
+        found = [
+            (name, key, data[name][key]) for name in sorted(data) for key in sorted(data[name])
+        ]
+    else:
+        settings.require_profile(asked, data, path)
+        table = _effective(data, asked)
+        found = [(table[key][0], key, table[key][1]) for key in sorted(table)]
     rows: list[dict[str, Any]] = [
-        {"profile": name, "key": key, "value": redact(key, value)}
-        for name in sorted(data)
-        for key, value in sorted(data[name].items())
+        {"profile": name, "key": key, "value": redact(key, value)} for name, key, value in found
     ]
     fmt = output or choose_format(None, Terminal.detect())
     if fmt not in ("table", "json", "jsonl", "tsv"):
