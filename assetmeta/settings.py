@@ -95,7 +95,9 @@ class Source:
     """Where a setting's value came from, so that an error can point at it."""
 
     name: str  # as spelled there: --timeout, ASSETMETA_TIMEOUT, timeout
-    origin: str  # "flag", "environment", a .env file, "config.toml [profile]" or "default"
+    # "flag" (the command line: a flag, or the value of `config set`), "environment",
+    # a .env file, "config.toml [profile]" or "default"
+    origin: str
 
     def __str__(self) -> str:
         """The place alone, for messages that must not show the value (the API key)."""
@@ -182,7 +184,7 @@ def _parse_number(name: str, value: object, source: Source) -> float:
         raise UsageError(f"{source.quote(value)}: {exc}") from None
 
 
-def _base_url(value: object, source: Source, *, insecure_http: bool) -> str:
+def checked_base_url(value: object, source: Source, *, insecure_http: bool) -> str:
     """The base URL from SOURCE, by the one rule; an error names where it came from."""
     if not isinstance(value, str) or not value.strip():
         if isinstance(value, str):
@@ -226,9 +228,22 @@ def _pick_profile(flag: str | None, layers: _Layers) -> str:
     return flag or (found[0].strip() if found else config.DEFAULT_PROFILE)
 
 
-def profile_in_use(flags: Flags, environ: Mapping[str, str], cwd: Path) -> str:
-    """The profile every command uses: --profile, $ASSETMETA_PROFILE, the .env, or default."""
-    return _pick_profile(flags.profile, _open_layers(flags, environ, cwd))
+@dataclass(frozen=True)
+class ConfigScope:
+    """What `config get|set|list` take from the settings, read as every other command does."""
+
+    profile: str  # --profile, $ASSETMETA_PROFILE, the .env, or default
+    insecure_http: bool  # whether `config set base_url` may store a plain http URL
+
+
+def config_scope(flags: Flags, environ: Mapping[str, str], cwd: Path) -> ConfigScope:
+    layers = _open_layers(flags, environ, cwd)
+    if flags.insecure_http is not None:
+        insecure = flags.insecure_http
+    else:
+        found = layers.lookup("insecure_http")
+        insecure = _parse_bool(*found) if found else False
+    return ConfigScope(_pick_profile(flags.profile, layers), insecure)
 
 
 def require_profile(profile: str, data: config.ConfigData, config_path: Path) -> None:
@@ -299,7 +314,9 @@ def resolve(flags: Flags, environ: Mapping[str, str], cwd: Path) -> Settings:
     sandbox = boolean(sandbox_value, sandbox_source)
     if sandbox and flags.base_url is not None:
         _refuse_base_url_in_sandbox(sandbox_source)
-    base_url = _base_url(*pick("base_url", flags.base_url, keep_empty=True), insecure_http=insecure)
+    base_url = checked_base_url(
+        *pick("base_url", flags.base_url, keep_empty=True), insecure_http=insecure
+    )
 
     places = (
         "--api-key",

@@ -485,3 +485,65 @@ def test_config_get_takes_the_profile_before_the_subcommand_too(cli: Cli) -> Non
     got = cli("--profile", "other", "config", "get", "retries")
 
     assert (got.code, got.stdout) == (0, "9\n"), got.stderr
+
+
+# -- config set base_url: the rule it will be used by ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "line"),
+    [
+        ("ftp://x", "error: base_url ftp://x: must be an http(s) URL"),
+        (
+            "http://example.com/v1.3",
+            "error: base_url http://example.com/v1.3: "
+            "refusing to send the API key over plain http to example.com",
+        ),
+        ("", "error: base_url is empty"),
+        ("https://u:pw@example.com/v1.3", "error: base_url: must not contain credentials"),
+    ],
+)
+def test_config_set_refuses_a_base_url_it_could_not_use(cli: Cli, url: str, line: str) -> None:
+    run = cli("config", "set", "base_url", url)
+
+    assert run.code == 2, run.stderr
+    assert _one_error(run.stderr) == line
+    assert "pw@" not in run.stderr
+    assert not cli.config_file.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [(["--insecure-http"], {}), ([], {"ASSETMETA_INSECURE_HTTP": "1"})],
+)
+def test_config_set_takes_plain_http_when_allowed(
+    cli: Cli, args: list[str], env: dict[str, str | None]
+) -> None:
+    run = cli("config", "set", "base_url", "http://example.com/v1.3/", *args, env=env)
+
+    assert run.code == 0, run.stderr
+    assert config.load(cli.config_file)["default"]["base_url"] == "http://example.com/v1.3"
+
+
+def test_config_set_takes_a_loopback_http_base_url(cli: Cli) -> None:
+    assert cli("config", "set", "base_url", "http://127.0.0.1:8765/v1.3").code == 0
+
+
+def test_a_bad_base_url_in_the_config_file_names_the_file(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    config.save(cli.config_file, {"default": {"base_url": "ftp://x"}})
+
+    run = cli("show", asset_id, env={"TWELVELABS_BASE_URL": None})
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert line == f"error: base_url=ftp://x ({cli.config_file} [default]): must be an http(s) URL"
+
+
+def test_a_bad_base_url_in_the_environment_names_the_variable(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    run = cli("show", asset_id, env={"TWELVELABS_BASE_URL": "http://example.com/v1.3"})
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert line.startswith("error: TWELVELABS_BASE_URL=http://example.com/v1.3 (environment): ")

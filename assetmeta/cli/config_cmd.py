@@ -44,11 +44,15 @@ def _root_options() -> Flags:
     return obj if isinstance(obj, Flags) else Flags()
 
 
-def _profile(given: str | None) -> str:
-    """The profile as every other command picks it, .env included."""
+def _scope(profile: str | None, insecure_http: bool | None = None) -> settings.ConfigScope:
+    """The profile (and plain-http consent) as every other command reads them, .env too."""
     root = _root_options()
-    flags = Flags(profile=given or root.profile, env_file=root.env_file)
-    return settings.profile_in_use(flags, os.environ, Path.cwd())
+    flags = Flags(
+        profile=profile or root.profile,
+        env_file=root.env_file,
+        insecure_http=insecure_http or root.insecure_http,
+    )
+    return settings.config_scope(flags, os.environ, Path.cwd())
 
 
 def _profile_asked(given: str | None) -> str | None:
@@ -94,14 +98,23 @@ def set_command(
         ),
     ] = None,
     profile: ProfileOpt = None,
+    insecure_http: Annotated[
+        bool | None,
+        typer.Option("--insecure-http", help="Allow a plain http base_url that is not loopback."),
+    ] = None,
 ) -> None:
     """Set KEY in a profile (the file is written with mode 0600)."""
     text = _value(key, value)
     stored = config.coerce(key, text)
     if key == "api_key" and not stored:
         raise UsageError("the API key is empty")
+    scope = _scope(profile, insecure_http)
+    if key == "base_url":
+        # The rule it will be used by, so that a URL no command would use is never stored.
+        source = settings.Source("base_url", "flag")
+        stored = settings.checked_base_url(stored, source, insecure_http=scope.insecure_http)
     path = _path()
-    name = _profile(profile)
+    name = scope.profile
     data = config.load(path)
     data.setdefault(name, {})[key] = stored
     config.save(path, data)
@@ -136,7 +149,7 @@ def get_command(
     config.check_key(key)
     path = _path()
     _warn_if_open(path)
-    name = _profile(profile)
+    name = _scope(profile).profile
     data = config.load(path)
     table = _effective(data, name)
     if key not in table:
