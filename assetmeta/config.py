@@ -76,6 +76,17 @@ def load(path: Path) -> ConfigData:
     return data
 
 
+def unknown_keys(data: ConfigData, names: list[str], path: Path) -> list[str]:
+    """A warning for each key of the tables NAMES that no setting reads: a typo, most likely,
+    and silently ignoring it would leave the user wondering why the setting has no effect."""
+    return [
+        f"unknown key {key!r} in [{name}] of {path} is ignored"
+        for name in dict.fromkeys(names)
+        for key in sorted(data.get(name, {}))
+        if key not in KNOWN_KEYS
+    ]
+
+
 def readable_by_others(path: Path) -> bool:
     try:
         return bool(path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))

@@ -267,7 +267,7 @@ def resolve(flags: Flags, environ: Mapping[str, str], cwd: Path) -> Settings:
         (profile, data.get(profile, {})),
         (config.DEFAULT_PROFILE, data.get(config.DEFAULT_PROFILE, {})),
     ]
-    warnings: list[str] = []
+    warnings = config.unknown_keys(data, [profile, config.DEFAULT_PROFILE], config_path)
     if data and config.readable_by_others(config_path):
         warnings.append(
             f"config file {config_path} is readable by others; run: chmod 600 {config_path}"
@@ -308,6 +308,12 @@ def resolve(flags: Flags, environ: Mapping[str, str], cwd: Path) -> Settings:
             hint="leave it out to use $TWELVE_LABS_API_KEY or the config file",
         )
     key_value, key_source = pick("api_key", flags.api_key)
+    if key_value is not None and not isinstance(key_value, str):
+        # A TOML number or boolean: not "no key found", and the value is not shown.
+        raise UsageError(
+            f"{key_source} must be a string",
+            hint="write it in quotes, or set it with 'assetmeta config set api_key'",
+        )
     api_key = key_value.strip() if isinstance(key_value, str) else None
     insecure = boolean(*pick("insecure_http", flags.insecure_http))
     sandbox_value, sandbox_source = pick("sandbox", flags.sandbox)

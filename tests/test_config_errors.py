@@ -547,3 +547,47 @@ def test_a_bad_base_url_in_the_environment_names_the_variable(
 
     line = _refused(cli, emulator, run.code, run.stderr)
     assert line.startswith("error: TWELVELABS_BASE_URL=http://example.com/v1.3 (environment): ")
+
+
+# -- the config file's value types and unknown keys --------------------------------------
+
+
+@pytest.mark.parametrize("toml", ["5", "true", "1.5"])
+def test_an_api_key_that_is_not_a_string_names_the_file(
+    cli: Cli, emulator: Emulator, asset_id: str, toml: str
+) -> None:
+    cli.config_file.parent.mkdir(parents=True)
+    cli.config_file.write_text(f"[default]\napi_key = {toml}\n", encoding="utf-8")
+    cli.config_file.chmod(0o600)
+
+    run = cli("show", asset_id, env={"TWELVE_LABS_API_KEY": None})
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert line == f"error: api_key in {cli.config_file} [default] must be a string"
+    assert toml not in line
+
+
+def test_a_base_url_that_is_not_a_string_names_the_file(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    config.save(cli.config_file, {"default": {"base_url": 5}})
+
+    run = cli("show", asset_id, env={"TWELVELABS_BASE_URL": None})
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert line == f"error: base_url=5 ({cli.config_file} [default]): must be a string"
+
+
+@pytest.mark.parametrize("command", [["show", "ID"], ["config", "get", "retries"]])
+def test_an_unknown_key_in_a_profile_is_one_warning(
+    cli: Cli, asset_id: str, command: list[str]
+) -> None:
+    config.save(cli.config_file, {"default": {"retries": 0, "typo_key": 1}})
+
+    run = cli(*[asset_id if part == "ID" else part for part in command])
+
+    assert run.code == 0, run.stderr
+    warnings = [line for line in run.stderr.splitlines() if "typo_key" in line]
+    assert warnings == [
+        f"warning: unknown key 'typo_key' in [default] of {cli.config_file} is ignored"
+    ]

@@ -12,7 +12,7 @@ import typer
 
 from .. import config, paths, settings
 from ..errors import NotFoundError, UsageError
-from ..output import Terminal, choose_format, render_rows
+from ..output import Terminal, choose_format, message_line, render_rows
 from ..settings import Flags
 
 config_app = typer.Typer(
@@ -79,6 +79,11 @@ def redact(key: str, value: config.ConfigValue) -> config.ConfigValue:
 def _warn_if_open(path: Path) -> None:
     if config.readable_by_others(path):
         sys.stderr.write(f"warning: {path} is readable by others; run: chmod 600 {path}\n")
+
+
+def _warn_of_unknown_keys(data: config.ConfigData, names: list[str], path: Path) -> None:
+    for warning in config.unknown_keys(data, names, path):
+        sys.stderr.write(f"warning: {message_line(warning)}\n")
 
 
 @config_app.command("path")
@@ -151,6 +156,7 @@ def get_command(
     _warn_if_open(path)
     name = _scope(profile).profile
     data = config.load(path)
+    _warn_of_unknown_keys(data, [name, config.DEFAULT_PROFILE], path)
     table = _effective(data, name)
     if key not in table:
         raise NotFoundError(f"{key} is not set in [{name}] of {path}")
@@ -177,6 +183,9 @@ def list_command(
     _warn_if_open(path)
     data = config.load(path)
     asked = _profile_asked(profile)
+    _warn_of_unknown_keys(
+        data, sorted(data) if asked is None else [asked, config.DEFAULT_PROFILE], path
+    )
     if asked is None:
         found = [
             (name, key, data[name][key]) for name in sorted(data) for key in sorted(data[name])
