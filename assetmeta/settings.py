@@ -328,7 +328,9 @@ def resolve(flags: Flags, environ: Mapping[str, str], cwd: Path) -> Settings:
         "--api-key",
         *(f"${env}" for env in ENV_NAMES["api_key"]),
         str(dotenv_path),
-        f"{config_path} [{profile}]",
+        # The profile's table is searched first, then [default]: name both.
+        f"{config_path} [{profile}]"
+        + ("" if profile == config.DEFAULT_PROFILE else f" and [{config.DEFAULT_PROFILE}]"),
     )
     return Settings(
         api_key=api_key or None,

@@ -150,3 +150,16 @@ def test_broken_config_is_one_clear_error(home: dict[str, str], tmp_path: Path) 
         resolve(Flags(), home, tmp_path)
     assert "not valid TOML" in caught.value.message
     assert "\n" not in caught.value.message
+
+
+def test_missing_key_names_both_tables_when_both_are_searched(
+    home: dict[str, str], tmp_path: Path
+) -> None:
+    path = _write_config(home, {"ci": {"retries": 1}})
+    with pytest.raises(AuthError) as caught:
+        resolve(Flags(profile="ci"), home, tmp_path).require_key()
+    assert caught.value.message.endswith(f"{path} [ci] and [default]")
+
+    with pytest.raises(AuthError) as caught:
+        resolve(Flags(), home, tmp_path).require_key()
+    assert caught.value.message.endswith(f"{path} [default]")
