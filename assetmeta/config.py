@@ -62,18 +62,25 @@ def load(path: Path) -> ConfigData:
         raise UsageError(
             f"config file {path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} "
             f"at offset {exc.start})",
-            hint="save it as UTF-8, or rewrite it with 'assetmeta config set'",
+            hint=_broken_hint(path),
         ) from None
     try:
         parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise UsageError(f"config file {path} is not valid TOML: {reason}") from None
+        raise UsageError(
+            f"config file {path} is not valid TOML: {reason}", hint=_broken_hint(path)
+        ) from None
     data: ConfigData = {}
     for name, table in parsed.items():
         if isinstance(table, dict):
             data[name] = {k: v for k, v in table.items() if isinstance(v, (str, int, float, bool))}
     return data
+
+
+def _broken_hint(path: Path) -> str:
+    # Not "rewrite it with config set": config set reads the file first, and refuses it too.
+    return f"fix it, or move it aside ({path}) and start afresh"
 
 
 def unknown_keys(data: ConfigData, names: list[str], path: Path) -> list[str]:

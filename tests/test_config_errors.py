@@ -591,3 +591,17 @@ def test_an_unknown_key_in_a_profile_is_one_warning(
     assert warnings == [
         f"warning: unknown key 'typo_key' in [default] of {cli.config_file} is ignored"
     ]
+
+
+@pytest.mark.parametrize("content", [b'[default]\nbase_url = "caf\xe9"\n', b"[default\nretries = "])
+def test_a_broken_config_file_hint_offers_what_works(cli: Cli, content: bytes) -> None:
+    cli.config_file.parent.mkdir(parents=True)
+    cli.config_file.write_bytes(content)
+    cli.config_file.chmod(0o600)
+
+    run = cli("config", "set", "retries", "2")  # config set can't mend it: it refuses too
+
+    assert run.code == 2, run.stderr
+    hint = run.stderr.splitlines()[1]
+    assert hint == f"hint: fix it, or move it aside ({cli.config_file}) and start afresh"
+    assert cli.config_file.read_bytes() == content
