@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import config, paths
+from . import config, dotenvfile, paths
 from .baseurl import BadBaseUrl, check_base_url
 from .errors import AuthError, UsageError
 from .inputpath import check_readable
@@ -129,11 +129,12 @@ class _Layers:
     """Looks a setting up through environment, .env and config file, remembering where."""
 
     def __init__(
-        self, environ: Mapping[str, str], dotenv: Mapping[str, str | None], dotenv_path: Path
+        self, environ: Mapping[str, str], dotenv_path: Path, found: dotenvfile.DotenvFile
     ) -> None:
         self.environ = environ
-        self.dotenv = dotenv
         self.dotenv_path = dotenv_path
+        self.dotenv = found.values
+        self.warnings = found.warnings
 
     def lookup(self, name: str, *, keep_empty: bool = False) -> tuple[str, Source] | None:
         """The first value set; an empty one is passed over unless KEEP_EMPTY (then it is
@@ -147,23 +148,6 @@ class _Layers:
             if value is not None and (keep_empty or value.strip()):
                 return value, Source(env, str(self.dotenv_path))
         return None
-
-
-def _read_dotenv(path: Path) -> Mapping[str, str | None]:
-    from dotenv import dotenv_values  # imported here: only worth its start-up cost when used
-
-    try:
-        # Opened here, as dotenv would skip a path that is not a file or FIFO (/dev/null).
-        with path.open(encoding="utf-8") as stream:
-            return dotenv_values(stream=stream)
-    except UnicodeDecodeError as exc:
-        raise UsageError(
-            f".env file {path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} "
-            f"at offset {exc.start})",
-            hint="save it as UTF-8, or point --env-file at another file",
-        ) from None
-    except OSError as exc:
-        raise UsageError(f"cannot read .env file {path}: {exc.strerror}") from None
 
 
 def _parse_bool(value: object, source: Source) -> bool:
@@ -214,13 +198,13 @@ def _refuse_base_url_in_sandbox(sandbox: Source) -> None:
 def _open_layers(flags: Flags, environ: Mapping[str, str], cwd: Path) -> _Layers:
     dotenv_path = flags.env_file or cwd / ".env"
     if flags.env_file is not None:
+        # Named: it must be there, and may be anything readable (a FIFO, /dev/null).
         check_readable(flags.env_file, "--env-file")
-        dotenv = _read_dotenv(dotenv_path)
-    else:
-        # The usual ./.env is read only when it is a plain file: it is optional, and a
-        # folder or a FIFO of that name is no settings file anyone meant.
-        dotenv = _read_dotenv(dotenv_path) if dotenv_path.is_file() else {}
-    return _Layers(environ, dotenv, dotenv_path)
+        return _Layers(environ, dotenv_path, dotenvfile.read(dotenv_path))
+    # The usual ./.env is read only when it is a plain file: it is optional, and a folder
+    # or a FIFO of that name is no settings file anyone meant.
+    found = dotenvfile.read(dotenv_path) if dotenv_path.is_file() else dotenvfile.DotenvFile()
+    return _Layers(environ, dotenv_path, found)
 
 
 def _pick_profile(flag: str | None, layers: _Layers) -> str:
@@ -234,6 +218,7 @@ class ConfigScope:
 
     profile: str  # --profile, $ASSETMETA_PROFILE, the .env, or default
     insecure_http: bool  # whether `config set base_url` may store a plain http URL
+    warnings: tuple[str, ...] = ()  # a .env line that could not be parsed
 
 
 def config_scope(flags: Flags, environ: Mapping[str, str], cwd: Path) -> ConfigScope:
@@ -243,7 +228,7 @@ def config_scope(flags: Flags, environ: Mapping[str, str], cwd: Path) -> ConfigS
     else:
         found = layers.lookup("insecure_http")
         insecure = _parse_bool(*found) if found else False
-    return ConfigScope(_pick_profile(flags.profile, layers), insecure)
+    return ConfigScope(_pick_profile(flags.profile, layers), insecure, layers.warnings)
 
 
 def require_profile(profile: str, data: config.ConfigData, config_path: Path) -> None:
@@ -267,7 +252,10 @@ def resolve(flags: Flags, environ: Mapping[str, str], cwd: Path) -> Settings:
         (profile, data.get(profile, {})),
         (config.DEFAULT_PROFILE, data.get(config.DEFAULT_PROFILE, {})),
     ]
-    warnings = config.unknown_keys(data, [profile, config.DEFAULT_PROFILE], config_path)
+    warnings = [
+        *layers.warnings,
+        *config.unknown_keys(data, [profile, config.DEFAULT_PROFILE], config_path),
+    ]
     if data and config.readable_by_others(config_path):
         warnings.append(
             f"config file {config_path} is readable by others; run: chmod 600 {config_path}"

@@ -605,3 +605,35 @@ def test_a_broken_config_file_hint_offers_what_works(cli: Cli, content: bytes) -
     hint = run.stderr.splitlines()[1]
     assert hint == f"hint: fix it, or move it aside ({cli.config_file}) and start afresh"
     assert cli.config_file.read_bytes() == content
+
+
+# -- a .env line that can't be parsed ----------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["show", "ID"], ["config", "get", "retries"]])
+def test_a_bad_dotenv_line_is_one_warning_of_ours(
+    cli: Cli, asset_id: str, command: list[str]
+) -> None:
+    config.save(cli.config_file, {"default": {"retries": 0}})
+    dotenv = cli.cwd / ".env"
+    dotenv.write_text("ASSETMETA_TIMEOUT=5\nthis is not a setting\n", encoding="utf-8")
+
+    run = cli(*[asset_id if part == "ID" else part for part in command])
+
+    assert run.code == 0, run.stderr
+    assert "dotenv" not in run.stderr.lower().replace(str(dotenv).lower(), "")
+    assert [line for line in run.stderr.splitlines() if "line" in line] == [
+        f"warning: .env line 2 could not be parsed and is ignored ({dotenv})"
+    ]
+
+
+def test_several_bad_dotenv_lines_are_one_warning(cli: Cli, asset_id: str) -> None:
+    dotenv = cli.cwd / ".env"
+    dotenv.write_text("bad one\nASSETMETA_TIMEOUT=5\nbad two\n", encoding="utf-8")
+
+    run = cli("show", asset_id)
+
+    assert run.code == 0, run.stderr
+    assert run.stderr.splitlines() == [
+        f"warning: .env lines 1, 3 could not be parsed and are ignored ({dotenv})"
+    ]

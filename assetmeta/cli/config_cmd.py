@@ -52,7 +52,10 @@ def _scope(profile: str | None, insecure_http: bool | None = None) -> settings.C
         env_file=root.env_file,
         insecure_http=insecure_http or root.insecure_http,
     )
-    return settings.config_scope(flags, os.environ, Path.cwd())
+    scope = settings.config_scope(flags, os.environ, Path.cwd())
+    for warning in scope.warnings:
+        _warn(warning)
+    return scope
 
 
 def _profile_asked(given: str | None) -> str | None:
@@ -81,9 +84,13 @@ def _warn_if_open(path: Path) -> None:
         sys.stderr.write(f"warning: {path} is readable by others; run: chmod 600 {path}\n")
 
 
+def _warn(text: str) -> None:
+    sys.stderr.write(f"warning: {message_line(text)}\n")
+
+
 def _warn_of_unknown_keys(data: config.ConfigData, names: list[str], path: Path) -> None:
     for warning in config.unknown_keys(data, names, path):
-        sys.stderr.write(f"warning: {message_line(warning)}\n")
+        _warn(warning)
 
 
 @config_app.command("path")
