@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from .errors import UsageError
+
 APP = "assetmeta"
 
 
@@ -29,3 +31,26 @@ def state_dir(environ: Mapping[str, str]) -> Path:
     if override:
         return Path(override)
     return _xdg(environ, "XDG_STATE_HOME", ".local/state") / APP
+
+
+def _state_dir_origin(environ: Mapping[str, str]) -> str:
+    if environ.get("ASSETMETA_STATE_DIR"):
+        return "from ASSETMETA_STATE_DIR"
+    value = environ.get("XDG_STATE_HOME", "")
+    return "from XDG_STATE_HOME" if value and os.path.isabs(value) else "the default"
+
+
+def checked_state_dir(environ: Mapping[str, str]) -> Path:
+    """The state folder, or a usage error if it is, or would have to be made under, a file:
+    one line naming it and the variable it came from, not the OS's bare 'File exists'."""
+    path = state_dir(environ)
+    # os.path, not Path: it never raises (a folder it may not enter reads as absent).
+    blocker = next((p for p in (path, *path.parents) if os.path.lexists(p)), None)
+    if blocker is None or os.path.isdir(blocker):
+        return path
+    what = "is not a folder" if blocker == path else f"can't be created: {blocker} is not a folder"
+    origin = _state_dir_origin(environ)
+    raise UsageError(
+        f"the state folder {path} ({origin}) {what}",
+        hint="point ASSETMETA_STATE_DIR at a folder (it is created if missing), or unset it",
+    )

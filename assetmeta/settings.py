@@ -331,7 +331,7 @@ def resolve(flags: Flags, environ: Mapping[str, str], cwd: Path) -> Settings:
         insecure_http=insecure,
         profile=profile,
         config_path=config_path,
-        state_dir=paths.state_dir(environ),
+        state_dir=paths.checked_state_dir(environ),
         key_places=places,
         key_source=str(key_source),
         warnings=tuple(warnings),

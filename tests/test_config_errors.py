@@ -637,3 +637,34 @@ def test_several_bad_dotenv_lines_are_one_warning(cli: Cli, asset_id: str) -> No
     assert run.stderr.splitlines() == [
         f"warning: .env lines 1, 3 could not be parsed and are ignored ({dotenv})"
     ]
+
+
+# -- the state folder --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("below", [False, True])
+def test_a_state_dir_that_is_a_file_is_named_as_such(
+    cli: Cli, emulator: Emulator, asset_id: str, below: bool
+) -> None:
+    not_a_dir = cli.home / "notadir"
+    not_a_dir.write_text("", encoding="utf-8")
+    state = not_a_dir / "sub" if below else not_a_dir
+
+    run = cli("set", asset_id, "k=1", env={"ASSETMETA_STATE_DIR": str(state)})
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    reason = f"can't be created: {not_a_dir} is not a folder" if below else "is not a folder"
+    assert line == f"error: the state folder {state} (from ASSETMETA_STATE_DIR) {reason}"
+    assert len(run.stderr.splitlines()) == 2  # and a hint
+
+
+def test_a_state_dir_under_xdg_state_home_names_that(
+    cli: Cli, emulator: Emulator, asset_id: str
+) -> None:
+    xdg = cli.home / "xdg-file"
+    xdg.write_text("", encoding="utf-8")
+
+    run = cli("set", asset_id, "k=1", env={"XDG_STATE_HOME": str(xdg)})
+
+    line = _refused(cli, emulator, run.code, run.stderr)
+    assert "(from XDG_STATE_HOME)" in line and str(xdg) in line
