@@ -18,10 +18,12 @@ class BadBaseUrl(ValueError):
 
 
 def is_loopback(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1 (bracketed or not): the only hosts plain http may reach
+    with the key, and the only ones the emulator, which takes any key, may serve on."""
     if host.lower() == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
 

@@ -12,11 +12,11 @@ Standard library only: the CLI imports it for `--sandbox`, so it must load fast.
 
 from __future__ import annotations
 
-import ipaddress
 import threading
 from pathlib import Path
 from types import TracebackType
 
+from ..baseurl import is_loopback
 from .api import API_PREFIX
 from .control import CONTROL_PREFIX
 from .errors import ApiError, StoreError
@@ -40,15 +40,6 @@ __all__ = [
     "is_loopback",
     "sample_assets",
 ]
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 class Emulator:
