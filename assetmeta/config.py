@@ -132,16 +132,25 @@ def check_number(key: str, value: object) -> int | float:
     return number
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def bool_word(text: str) -> bool | None:
+    """The boolean a word means, in any source (config set, the environment, .env); None
+    when it is no boolean."""
+    lowered = text.strip().lower()
+    return True if lowered in TRUE_WORDS else False if lowered in FALSE_WORDS else None
+
+
 def coerce(key: str, text: str) -> ConfigValue:
     """Turn the text of `config set KEY VALUE` into the value stored for KEY."""
     kind = check_key(key)
     if kind is bool:
-        lowered = text.strip().lower()
-        if lowered in ("true", "yes", "on", "1"):
-            return True
-        if lowered in ("false", "no", "off", "0"):
-            return False
-        raise UsageError(f"config key {key!r} takes true or false, not {text!r}")
+        meant = bool_word(text)
+        if meant is None:
+            raise UsageError(f"config key {key!r} takes true or false, not {text!r}")
+        return meant
     if key in NUMBER_RULES:
         try:
             return check_number(key, text)

@@ -35,8 +35,6 @@ DEFAULTS: dict[str, object] = {
     "retries": 3,
     "concurrency": 8,
 }
-_TRUE = ("1", "true", "yes", "on")
-_FALSE = ("", "0", "false", "no", "off")
 
 
 @dataclass(frozen=True)
@@ -153,11 +151,11 @@ class _Layers:
 def _parse_bool(value: object, source: Source) -> bool:
     if isinstance(value, bool):
         return value
-    lowered = value.strip().lower() if isinstance(value, str) else None
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
+    if isinstance(value, str):
+        # An empty variable (ASSETMETA_SANDBOX=) is as good as unset: false.
+        meant = config.bool_word(value) if value.strip() else False
+        if meant is not None:
+            return meant
     raise UsageError(f"{source.quote(value)}: must be true or false")
 
 
