@@ -52,18 +52,18 @@ class Runtime:
 
     def info(self, text: str) -> None:
         if not self.quiet:
-            self.stderr.write(_one_line(text) + "\n")
+            self.stderr.write(message_line(text) + "\n")
 
     def say(self, text: str) -> None:
         """A line on stderr that --quiet does not silence: errors and their hints."""
-        self.stderr.write(_one_line(text) + "\n")
+        self.stderr.write(message_line(text) + "\n")
 
     def warn(self, text: str) -> None:
-        self.stderr.write("warning: " + _one_line(text) + "\n")
+        self.stderr.write("warning: " + message_line(text) + "\n")
 
     def log(self, text: str) -> None:
         if self.verbose:
-            self.stderr.write(_one_line(text) + "\n")
+            self.stderr.write(message_line(text) + "\n")
 
     def output_format(self, default: str | None = None) -> str:
         asked = self.opts.output.value if self.opts.output is not None else None
@@ -128,7 +128,3 @@ class Runtime:
         from ..journal import Journal
 
         return Journal(self.settings.state_dir / "journal.jsonl")
-
-
-def _one_line(text: str) -> str:
-    return message_line(text)
