@@ -486,3 +486,29 @@ def test_the_sandbox_leaves_no_key_either(cli: Cli, asset_id: str) -> None:
         assert run.code == 0, (step, run.stderr)
     assert (cli.state_dir / "sandbox.json").is_file()
     assert files_holding(cli.home, API_KEY) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["set", API_KEY, "k=1"],
+        ["set", API_KEY, "k=1", "--no-journal", "-o", "json"],
+        ["set", API_KEY, OTHER_ID, "k=1", "-o", "jsonl"],
+        ["show", API_KEY, OTHER_ID],
+        ["unset", API_KEY, "k"],
+        ["clear", API_KEY, "--yes"],
+        ["replace", API_KEY, "k=1", "--dry-run"],
+        ["history", API_KEY],
+        ["undo", API_KEY],
+        ["show", " " + API_KEY],
+    ],
+    ids=lambda args: "-".join(a.strip("-") for a in args if a != API_KEY)[:40],
+)
+def test_the_key_typed_where_an_id_goes_is_masked_everywhere(
+    cli: Cli, emulator: Emulator, args: list[str]
+) -> None:
+    """Arguments swapped by mistake: whatever prints the id (an error line, a record, a
+    dry run's URL, the summary, history's message) prints …last4 instead."""
+    run = cli(*args)
+    assert_no_key(run)
+    assert f"…{API_KEY[-4:]}" in run.stdout + run.stderr

@@ -19,7 +19,7 @@ import typer
 
 from ..config import MAX_CONCURRENCY
 from ..errors import ExitWith
-from ..settings import Flags
+from ..settings import Flags, resolve
 from .pipes import reader_left
 
 PANEL = "Global options"
@@ -140,8 +140,10 @@ def with_globals(command: F) -> F:
         given = GlobalOptions(**{name: kwargs.pop(name) for name in names})
         ctx = click_context()
         root = ctx.obj if isinstance(ctx.obj, GlobalOptions) else GlobalOptions()
+        opts = given.over(root)
+        _mask_the_key(opts)
         try:
-            return command(given.over(root), *args, **kwargs)
+            return command(opts, *args, **kwargs)
         except BrokenPipeError:
             # Caught here, before click turns it into exit 1.
             raise ExitWith(reader_left()) from None
@@ -152,6 +154,20 @@ def with_globals(command: F) -> F:
         parameters=[*positional, *keyword, *global_parameters()]
     )
     return wrapper  # type: ignore[return-value]
+
+
+def _mask_the_key(opts: GlobalOptions) -> None:
+    """Mask the key in all output before the command runs, so that even what it says before
+    its settings are read (a bad id that is the key, typed by mistake) can't print it. A
+    settings error is left for the command to report in its own place."""
+    import contextlib
+    import os
+
+    from ..errors import AssetmetaError
+    from ..secrets import mask_streams
+
+    with contextlib.suppress(AssetmetaError):
+        mask_streams(resolve(opts, os.environ, Path.cwd()).api_key)
 
 
 def click_context() -> Any:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from .. import settings as settings_mod
 from ..output import Terminal, choose_format, message_line
+from ..secrets import mask_streams
 from .options import GlobalOptions
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class Runtime:
         self.quiet = bool(opts.quiet)
         self.verbose = bool(opts.verbose)
         self.settings = settings_mod.resolve(opts, os.environ, Path.cwd())
+        mask_streams(self.settings.api_key)
         for warning in self.settings.warnings:
             self.warn(warning)
         if opts.api_key is not None:
