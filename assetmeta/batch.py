@@ -6,6 +6,7 @@ held in memory whole; results are handed back in the order the ids came in.
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -32,13 +33,15 @@ def run_many(
     *,
     concurrency: int,
     label: Callable[[ItemT], str] = str,
+    stop: threading.Event | None = None,
 ) -> Iterator[Outcome[T]]:
     """Yield one Outcome per item (an id, or an id with its metadata), in input order.
     Expected errors are captured in the Outcome; anything else propagates.
 
     Items with the same label (the same asset) never run at the same time: each waits for
     the one before it, so two writes of one asset land in input order, each seeing the
-    state the previous one left."""
+    state the previous one left. Once `stop` is set no item is started; those already
+    running finish and are yielded, so none is done without being reported."""
 
     def call(item: ItemT, previous: Future[Outcome[T]] | None = None) -> Outcome[T]:
         if previous is not None:
@@ -48,8 +51,13 @@ def run_many(
         except AssetmetaError as exc:
             return Outcome(label(item), item, error=exc)
 
+    def stopped() -> bool:
+        return stop is not None and stop.is_set()
+
     if concurrency <= 1:
         for item in items:
+            if stopped():
+                return
             yield call(item)
         return
     window: deque[Future[Outcome[T]]] = deque()
@@ -60,8 +68,10 @@ def run_many(
     # Keep a little more than `concurrency` in flight so a slow head doesn't idle the pool.
     depth = concurrency * 2
 
-    def take() -> Outcome[T]:
+    def take() -> Outcome[T] | None:
         future = window.popleft()
+        if future.cancelled():
+            return None
         outcome = future.result()
         if latest.get(outcome.asset_id) is future:
             del latest[outcome.asset_id]
@@ -70,14 +80,21 @@ def run_many(
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="assetmeta") as pool:
         try:
             for item in items:
+                if stopped():
+                    break
                 name = label(item)
                 future = pool.submit(call, item, latest.get(name))
                 latest[name] = future
                 window.append(future)
                 while len(window) >= depth or (window and window[0].done()):
-                    yield take()
+                    if (outcome := take()) is not None:
+                        yield outcome
+            if stopped():
+                for future in window:
+                    future.cancel()  # only those not started yet
             while window:
-                yield take()
+                if (outcome := take()) is not None:
+                    yield outcome
         except BaseException:
             for future in window:
                 future.cancel()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -64,10 +66,15 @@ def test_an_interrupt_between_delete_and_patch_restores(
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_an_interrupt_stops_a_batch_cleanly(cli: Cli, emulator: Emulator, signum: int) -> None:
+def test_an_interrupt_stops_a_batch_cleanly(
+    cli: Cli, emulator: Emulator, signum: int, tmp_path: Path
+) -> None:
+    """The assets in flight finish and are reported like any other (a report line, the
+    journal marked done, the summary); no more are started; exit 130."""
     ids = [a["_id"] for a in emulator.store.all()]
     emulator.faults.latency = 0.4
-    proc = _start(cli, "set", *ids, "k=1", "--concurrency", "2")
+    failed = tmp_path / "failed.txt"
+    proc = _start(cli, "set", *ids, "k=1", "--concurrency", "2", "--failed-to", str(failed))
     _wait_for(emulator, "PATCH")
     proc.send_signal(signum)
     _, err = proc.communicate(timeout=30)
@@ -77,3 +84,17 @@ def test_an_interrupt_stops_a_batch_cleanly(cli: Cli, emulator: Emulator, signum
     assert "interrupted after" in stderr
     done = [i for i in ids if stored(emulator, i).get("k") == 1]
     assert 0 < len(done) < len(ids)
+    # Every asset the platform changed was reported and journaled as done.
+    reported = [i for i in ids if f"{i}: added k (integer)" in stderr]
+    assert sorted(reported) == sorted(done)
+    assert f"set: {len(done)} changed, 0 failed (of {len(done)})" in stderr
+    assert failed.read_text() == ""
+    statuses = {e["asset_id"]: e["status"] for e in history_of(cli, done)}
+    assert set(statuses.values()) == {"done"}
+
+
+def history_of(cli: Cli, ids: list[str]) -> list[dict[str, object]]:
+    run = cli("history", *ids, "-o", "json")
+    assert run.code == 0, run.stderr
+    entries: list[dict[str, object]] = json.loads(run.stdout)
+    return entries

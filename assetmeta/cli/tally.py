@@ -89,8 +89,9 @@ class Tally:
         if self._progress is not None:
             self._progress.advance()
 
-    def finish(self) -> None:
-        """Write --failed-to, summarise, and leave with the run's exit code."""
+    def finish(self, *, interrupted: bool = False) -> None:
+        """Write --failed-to, summarise, and leave with the run's exit code (130 when it
+        was interrupted, whatever else happened)."""
         if self.failed_to is not None:
             write_whole(self.failed_to, "".join(f"{r}\n" for r in self.failed_records))
         if self.several:
@@ -102,6 +103,8 @@ class Tally:
             if self.failed_ids:
                 self.rt.say(f"{self.command}: failed: {self._failed_list()}")
         code = exit_code_for(self.total, self.failures)
+        if interrupted:
+            raise ExitWith(ExitCode.INTERRUPTED)
         if code is not ExitCode.OK:
             if not self.several and self.failures[0].hint:
                 self.rt.say(f"hint: {self.failures[0].hint}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,7 @@ from ..operations import Result
 from ..output import dumps
 from ..types import Patch
 from ..urls import METADATA, asset_url
+from .interrupts import deferred
 from .pipes import KeepGoing
 from .runtime import Runtime
 from .tally import FailedToOpt as FailedToOpt  # re-exported for the commands
@@ -109,10 +112,12 @@ def run_writes(
     concurrency = rt.settings.concurrency if several else 1
     tally = Tally(rt, command, several, failed_to)
     out = KeepGoing()
+    stop = threading.Event()
+    guarded = until_key_refused(task)
+    outcomes = run_many(ids, guarded, concurrency=concurrency, label=label, stop=stop)
     try:
-        with tally:
-            guarded = until_key_refused(task)
-            for outcome in run_many(ids, guarded, concurrency=concurrency, label=label):
+        with tally, deferred(stop, rt.say) if several else contextlib.nullcontext():
+            for outcome in outcomes:
                 if outcome.error is not None:
                     error = outcome.error
                     message = tally.failed(outcome.asset_id, error, failed_record(outcome.item))
@@ -131,12 +136,15 @@ def run_writes(
     except KeyboardInterrupt:
         if not several:
             raise
-        rt.stderr.write(
-            f"{command}: interrupted after {tally.total} assets; those in flight were finished, "
-            "no more were started\n"
-        )
+        # A second signal: what was in flight may be unreported.
+        rt.say(f"{command}: interrupted after {tally.total} assets")
         raise ExitWith(ExitCode.INTERRUPTED) from None
-    tally.finish()
+    if stop.is_set():
+        rt.say(
+            f"{command}: interrupted after {tally.total} assets; those in flight were "
+            "finished, no more were started"
+        )
+    tally.finish(interrupted=stop.is_set())
 
 
 def failure_json(fields: dict[str, Any], message: str, error: AssetmetaError) -> dict[str, Any]:
