@@ -240,7 +240,9 @@ def test_a_failed_to_in_a_missing_folder_is_refused_before_anything_is_sent(
     ids = make_assets(emulator, 2)
     run = cli("set", *ids, "k=1", "--failed-to", str(tmp_path / "nope" / "failed.txt"))
     assert run.code == 2
-    assert run.stderr.startswith(f"error: --failed-to {tmp_path / 'nope' / 'failed.txt'}: folder")
+    assert run.stderr.startswith(
+        f"error: --failed-to {tmp_path / 'nope' / 'failed.txt'}: {tmp_path / 'nope'} does not exist"
+    )
     assert emulator.requests == []
 
 
@@ -274,3 +276,19 @@ def test_a_refused_key_stops_a_batch_from_sending_more(
     assert [r.status for r in emulator.requests] == [401]
     assert failed.read_text().split() == ids
     assert run.stderr.count("not sent: the platform refused the API key") == 4
+
+
+def test_failed_to_writes_through_a_symlink_and_keeps_the_mode(
+    cli: Cli, emulator: Emulator, tmp_path: Path
+) -> None:
+    target = tmp_path / "target.txt"
+    target.write_text("old\n")
+    target.chmod(0o644)
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    missing = "ffffffffffffffffffffff01"
+    run = cli("set", *make_assets(emulator, 1), missing, "k=1", "--failed-to", str(link))
+    assert run.code == 6
+    assert link.is_symlink()
+    assert target.read_text() == f"{missing}\n"
+    assert target.stat().st_mode & 0o777 == 0o644

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -124,29 +125,41 @@ def check_writable(path: Path) -> None:
     """Before the run, not after it: a typo in --failed-to must not cost the run's record."""
     folder = path.parent
     if path.is_dir():
-        raise UsageError(f"--failed-to {path}: is a folder")
+        raise UsageError(f"--failed-to {path}: is a directory")
     if not folder.is_dir():
-        raise UsageError(f"--failed-to {path}: folder {folder} does not exist")
+        what = "is not a directory" if folder.exists() else "does not exist"
+        raise UsageError(f"--failed-to {path}: {folder} {what}")
     if not os.access(folder if not path.exists() else path, os.W_OK):
         raise UsageError(f"--failed-to {path}: not writable")
 
 
 def write_whole(path: Path, text: str) -> None:
     """Replace a regular file in one step (it may be the --ids-from file of this very run,
-    still being read); write anything else (a pipe, /dev/stdout) as it is."""
+    still being read), through a symlink to it and keeping its mode; write anything else
+    (a pipe, /dev/stdout) as it is."""
+    target = path.resolve()
     # surrogateescape: a line read with a byte that is not UTF-8 goes back as that byte.
-    if path.exists() and not path.is_file():
-        path.write_text(text, encoding="utf-8", errors="surrogateescape")
+    if target.exists() and not target.is_file():
+        target.write_text(text, encoding="utf-8", errors="surrogateescape")
         return
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else _default_mode()
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as out:
             out.write(text)
-        os.replace(temp, path)
+        os.chmod(temp, mode)
+        os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def _default_mode() -> int:
+    """What a new file gets: 0666 less the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 class _Progress:
