@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from assetmeta.emulator import Emulator
 
 from .conftest import Cli, stored
@@ -292,3 +294,23 @@ def test_failed_to_writes_through_a_symlink_and_keeps_the_mode(
     assert link.is_symlink()
     assert target.read_text() == f"{missing}\n"
     assert target.stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize("command", [["set", "z=1"], ["clear", "--yes"], ["undo"]])
+def test_a_dry_run_fails_a_bad_id_alone_as_the_real_run_does(
+    cli: Cli, emulator: Emulator, tmp_path: Path, command: list[str]
+) -> None:
+    good = make_assets(emulator, 2)
+    if command == ["undo"]:
+        for i in good:
+            assert cli("set", i, "z=1").code == 0
+        emulator.clear_requests()
+    listing = tmp_path / "ids.txt"
+    listing.write_text(f"{good[0]}\nbad id!\n{good[1]}\n")
+    run = cli(*command[:1], "--ids-from", str(listing), *command[1:], "--dry-run")
+    assert run.code == 6, run.stderr
+    assert emulator.requests == []
+    urls = [line.split()[1] for line in run.stdout.splitlines() if line.startswith("GET ")]
+    assert [url.rsplit("/", 1)[1] for url in urls] == good
+    assert "invalid asset id 'bad id!'" in run.stderr
+    assert "--dry-run: 2 planned, 1 failed (of 3)" in run.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from ..urls import check_asset_id
 from .inputs import refuse_terminal, text_lines
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
-from .writing import DryRunOpt, FailedToOpt, merge_plan, print_plan, replace_plan, run_writes
+from .writing import DryRunOpt, FailedToOpt, merge_plan, replace_plan, run_plans, run_writes
 
 _SHAPE = 'expected {"asset_id": "...", "user_metadata": {...}}'
 _KEYS = ("asset_id", "user_metadata")
@@ -110,7 +111,8 @@ def apply_command(
                 raise line.error
     rt = Runtime(opts)
     if dry_run:
-        print_plan(rt, [p for line in _lines(source) for p in _plan(rt, line, replace)])
+        plan = functools.partial(_plan, rt, replace=replace)
+        run_plans(rt, "apply", _lines(source), True, plan, label=lambda line: line.label)
         return
     command = "apply --replace" if replace else "apply"
     with rt.platform() as platform:

@@ -11,7 +11,7 @@ from ..errors import ExitCode, UsageError
 from .ids import IdsArg, IdsFromOpt, gather
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
-from .writing import DryRunOpt, ExitWith, FailedToOpt, clear_plan, print_plan, run_writes
+from .writing import DryRunOpt, ExitWith, FailedToOpt, clear_plan, run_plans, run_writes
 
 YesOpt = Annotated[
     bool, typer.Option("--yes", "-y", help="Don't ask; required without a terminal.")
@@ -31,7 +31,7 @@ def clear_command(
     id_stream, several = gather(ids, ids_from)
     rt = Runtime(opts)
     if dry_run:
-        print_plan(rt, [p for i in id_stream for p in clear_plan(rt.base_url, i)])
+        run_plans(rt, "clear", id_stream, several, lambda i: clear_plan(rt.base_url, i))
         return
     if not yes:
         _confirm(rt, ids or [], several)

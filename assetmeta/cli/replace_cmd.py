@@ -14,7 +14,7 @@ from .inputs import FromFileOpt, NoInferOpt, StringifyOpt, read_patch, split_ids
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
 from .set_cmd import ArgsArg
-from .writing import DryRunOpt, FailedToOpt, print_plan, replace_plan, run_writes
+from .writing import DryRunOpt, FailedToOpt, replace_plan, run_plans, run_writes
 
 
 class Strategy(str, Enum):
@@ -77,8 +77,12 @@ def replace_command(
     if dry_run:
         if strategy is Strategy.auto:
             rt.info("on a server without a PUT route: DELETE, then PATCH, instead of the PUT")
-        print_plan(
-            rt, [p for i in id_stream for p in replace_plan(rt.base_url, i, wanted, strategy.value)]
+        run_plans(
+            rt,
+            "replace",
+            id_stream,
+            several,
+            lambda i: replace_plan(rt.base_url, i, wanted, strategy.value),
         )
         return
     with rt.platform() as platform:

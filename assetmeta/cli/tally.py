@@ -28,7 +28,7 @@ FailedToOpt = Annotated[
 ]
 
 # The summary's order, whatever order the outcomes came in.
-ACTIONS = ("changed", "unchanged", "sent", "shown")
+ACTIONS = ("changed", "unchanged", "sent", "shown", "planned")
 # The summary names this many failed ids at most; --failed-to keeps every one.
 LISTED_FAILURES = 10
 

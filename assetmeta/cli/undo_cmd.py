@@ -9,10 +9,11 @@ from ..journal import JournalEntry
 from ..metadata import diff
 from ..operations import Result
 from ..types import Metadata
+from ..urls import check_asset_id
 from .ids import IdsArg, IdsFromOpt, gather
 from .options import GlobalOptions, with_globals
 from .runtime import Runtime
-from .writing import DryRunOpt, FailedToOpt, print_plan, replace_plan, run_writes
+from .writing import DryRunOpt, FailedToOpt, Planned, replace_plan, run_plans, run_writes
 
 # Writes that took effect, or may have: a refused or rolled-back write changed nothing.
 UNDOABLE = ("done", "pending")
@@ -51,6 +52,7 @@ def undo_command(
             by_asset.setdefault(entry.asset_id, []).append(entry)
 
     def candidates(asset_id: str) -> list[JournalEntry]:
+        check_asset_id(asset_id)  # a bad id from a file is that, not "nothing to undo"
         entries = by_asset.get(asset_id)
         if not entries:
             raise NotFoundError(f"{asset_id}: nothing to undo: no journal entry for it at {target}")
@@ -58,12 +60,12 @@ def undo_command(
 
     if dry_run:
         # Sends nothing, so it can't compare with the metadata now: the newest entry.
-        plans = []
-        for asset_id in id_stream:
+        def plan(asset_id: str) -> list[Planned]:
             entry = candidates(asset_id)[-1]
             _say_which(rt, asset_id, entry)
-            plans += replace_plan(rt.base_url, asset_id, entry.before)
-        print_plan(rt, plans)
+            return replace_plan(rt.base_url, asset_id, entry.before)
+
+        run_plans(rt, "undo", id_stream, several, plan)
         return
     with rt.platform() as platform:
         writer = rt.writer(platform, "undo")

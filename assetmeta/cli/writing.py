@@ -54,6 +54,30 @@ def print_plan(rt: Runtime, plans: list[Planned]) -> None:
             rt.stdout.write(dumps(plan.body, pretty=False) + "\n")
 
 
+def run_plans(
+    rt: Runtime,
+    command: str,
+    items: Iterator[Any],
+    several: bool,
+    plan_of: Callable[[Any], list[Planned]],
+    *,
+    label: Callable[[Any], str] = str,
+) -> None:
+    """A dry run: the plan of each item, and each one that would fail (a bad id in a file,
+    nothing to undo) failed alone, as the real run fails it; then its exit code."""
+    tally = Tally(rt, f"{command} --dry-run", several)
+    plans: list[Planned] = []
+    for item in items:
+        try:
+            plans += plan_of(item)
+        except AssetmetaError as exc:
+            tally.failed(label(item), exc)
+            continue
+        tally.done("planned")
+    print_plan(rt, plans)
+    tally.finish()
+
+
 def describe_sent(patch: Patch) -> str:
     return ", ".join(
         f"{key} removed" if value is None else f"{key} ({type_name(value)})"
@@ -169,7 +193,7 @@ def run_merge(
     if dry_run:
         # --strict reads the asset whether or not the journal is kept.
         snapshot = compare or bool(required)
-        print_plan(rt, [p for i in ids for p in merge_plan(rt.base_url, i, patch, snapshot)])
+        run_plans(rt, command, ids, several, lambda i: merge_plan(rt.base_url, i, patch, snapshot))
         return
     with rt.platform() as platform:
         writer = rt.writer(platform, command)
