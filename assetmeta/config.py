@@ -43,8 +43,10 @@ NUMBER_RULES: dict[str, tuple[type, float, float, str]] = {
 }
 # An integer longer than this is out of every range (and int() refuses past 4300 digits).
 _MAX_DIGITS = 40
-_INTEGER = re.compile(r"[+-]?[0-9]+", re.ASCII)
-_DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
+# Plain decimal: digits, for a float perhaps one point; no sign (no setting is negative),
+# no exponent (1e-400 would be a timeout of 0, "none"), no `_`, ASCII only.
+_INTEGER = re.compile(r"[0-9]+", re.ASCII)
+_DECIMAL = re.compile(r"[0-9]+\.?[0-9]*|\.[0-9]+", re.ASCII)
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
 
 

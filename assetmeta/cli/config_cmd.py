@@ -13,6 +13,7 @@ import typer
 from .. import config, paths, settings
 from ..errors import NotFoundError, UsageError
 from ..output import Terminal, choose_format, message_line, render_rows
+from ..secrets import masked
 from ..settings import Flags
 
 config_app = typer.Typer(
@@ -76,7 +77,7 @@ def redact(key: str, value: config.ConfigValue) -> config.ConfigValue:
     """An API key is shown as its last four characters only."""
     if key != "api_key" or not isinstance(value, str):
         return value
-    return "…" + value[-4:] if len(value) > 8 else "…"
+    return masked(value)
 
 
 def _warn_if_open(path: Path) -> None:
@@ -131,7 +132,7 @@ def set_command(
     data.setdefault(name, {})[key] = stored
     config.save(path, data)
     shown = config.show(redact(key, stored))
-    sys.stderr.write(f"set {key} = {shown} in [{name}] of {path}\n")
+    sys.stderr.write(message_line(f"set {key} = {shown} in [{name}] of {path}") + "\n")
 
 
 def _value(key: str, value: str | None) -> str:
@@ -163,6 +164,7 @@ def get_command(
     _warn_if_open(path)
     name = _scope(profile).profile
     data = config.load(path)
+    settings.require_profile(name, data, path)
     _warn_of_unknown_keys(data, [name, config.DEFAULT_PROFILE], path)
     table = _effective(data, name)
     if key not in table:
