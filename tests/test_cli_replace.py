@@ -93,6 +93,19 @@ def test_replace_with_only_null_items_is_refused_like_no_items(
     assert stored(emulator, asset_id) == {}
 
 
+def test_replace_with_a_file_of_only_nulls_is_refused_too(
+    cli: Cli, emulator: Emulator, asset_id: str, tmp_path: Path
+) -> None:
+    nulls = tmp_path / "nulls.json"
+    nulls.write_text('{"campaign": null}')
+    run = cli("replace", asset_id, "-f", str(nulls))
+    assert run.code == 2, run.stderr
+    assert "every key given is null" in run.stderr
+    assert emulator.requests == []
+    assert cli("replace", asset_id, "-f", str(nulls), "--allow-empty").code == 0
+    assert stored(emulator, asset_id) == {}
+
+
 def test_replace_with_an_empty_file_or_allow_empty_clears(
     cli: Cli, emulator: Emulator, asset_id: str, tmp_path: Path
 ) -> None:

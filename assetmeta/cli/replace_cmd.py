@@ -61,13 +61,18 @@ def replace_command(
         items, from_file, infer=not no_infer, stringify=stringify, ids_from=ids_from
     )
     wanted = apply_replace(patch)
-    if not wanted and from_file is None and not allow_empty and (ids or ids_from):
-        # Most likely the items were forgotten (or a script's list came out empty), and
-        # `x:=null` alone is no new set either: removing every key is `clear`'s job, which
-        # asks first. An explicit `-f` of `{}` is a deliberate empty set.
+    if not wanted and patch and not allow_empty and (ids or ids_from):
+        # Keys were given, all null: `x:=null` or a file of nulls is no new set; removing
+        # every key is `clear`'s job, which asks first.
         raise UsageError(
-            f"{'every item is null' if items else 'no items'} and no file: "
-            "replace would remove every key",
+            "every key given is null: replace would remove every key",
+            hint="to empty the metadata use 'assetmeta clear ID', or pass --allow-empty",
+        )
+    if not patch and from_file is None and not allow_empty and (ids or ids_from):
+        # Most likely the items were forgotten (or a script's list came out empty). An
+        # explicit `-f` of `{}` is a deliberate empty set.
+        raise UsageError(
+            "no items and no file: replace would remove every key",
             hint="to empty the metadata use 'assetmeta clear ID', or pass --allow-empty",
         )
     id_stream, several = gather(ids, ids_from)
