@@ -106,7 +106,8 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
 
 def backoff(retry: int) -> float:
     """Exponential from 0.5 s, capped at 10 s, with 25 % jitter."""
-    delay = min(_BACKOFF_CAP, _BACKOFF_BASE * 2.0 ** (retry - 1))
+    # The exponent is bounded too: 2.0 ** 1100 overflows, and the cap is reached long before.
+    delay = min(_BACKOFF_CAP, _BACKOFF_BASE * 2.0 ** min(retry - 1, 32))
     return delay * random.uniform(0.75, 1.25)
 
 

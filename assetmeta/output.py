@@ -63,6 +63,15 @@ def _escapes() -> dict[int, str]:
         0x2029,
         *range(0x202A, 0x202F),
         *range(0x2066, 0x206A),
+        # The marks that reorder or hide text without showing: the Arabic letter mark,
+        # left-to-right and right-to-left marks, the zero-width space, the word joiner and
+        # the BOM (zero-width no-break space). The joiners of emoji and scripts are kept.
+        0x061C,
+        0x200B,
+        0x200E,
+        0x200F,
+        0x2060,
+        0xFEFF,
     ]
     table = {
         code: named.get(chr(code)) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")

@@ -155,3 +155,19 @@ def test_json_output_is_left_to_json(cli: Cli, emulator: Emulator) -> None:
 
     assert json.loads(run.stdout) == NASTY
     assert "\\u001b" in run.stdout and "\x1b" not in run.stdout
+
+
+@pytest.mark.parametrize("mark", ["\u061c", "\u200b", "\u200e", "\u200f", "\u2060", "\ufeff"])
+def test_invisible_marks_are_shown_not_hidden(mark: str) -> None:
+    from assetmeta.output import escape_text, message_line
+
+    assert escape_text(f"a{mark}b") == f"a\\u{ord(mark):04x}b"
+    assert message_line(f"key a{mark}b") == f"key a\\u{ord(mark):04x}b"
+
+
+def test_the_joiners_of_emoji_and_scripts_are_kept() -> None:
+    from assetmeta.output import escape_text
+
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    assert escape_text(family) == family
+    assert escape_text("می\u200cخواهم") == "می\u200cخواهم"

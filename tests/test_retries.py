@@ -69,7 +69,8 @@ def test_retry_after_reads_seconds_milliseconds_and_an_http_date() -> None:
 
 
 def test_backoff_doubles_from_half_a_second_with_jitter_and_a_cap() -> None:
-    for retry, middle in [(1, 0.5), (2, 1.0), (3, 2.0), (4, 4.0), (5, 8.0), (6, 10.0), (20, 10.0)]:
+    steps = [(1, 0.5), (2, 1.0), (3, 2.0), (4, 4.0), (5, 8.0), (6, 10.0), (20, 10.0), (5000, 10.0)]
+    for retry, middle in steps:
         waits = [backoff(retry) for _ in range(200)]
         assert middle * 0.75 <= min(waits) and max(waits) <= middle * 1.25
         assert max(waits) - min(waits) > middle * 0.1  # jittered, not fixed

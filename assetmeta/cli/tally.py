@@ -112,13 +112,18 @@ class Tally:
             raise ExitWith(code)
 
     def _failed_list(self) -> str:
-        shown = ", ".join(self.failed_ids[:LISTED_FAILURES])
+        shown = ", ".join(_short(i) for i in self.failed_ids[:LISTED_FAILURES])
         more = len(self.failed_ids) - LISTED_FAILURES
         if more <= 0:
             return shown
         if self.failed_to is None:
             return f"{shown} (+{more} more; --failed-to FILE writes them all)"
         return f"{shown} (+{more} more, all in {self.failed_to})"
+
+
+def _short(label: str, limit: int = 80) -> str:
+    """An id as the summary names it: a line of a file can be any length."""
+    return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 def check_writable(path: Path) -> None:
