@@ -206,7 +206,7 @@ class Writer:
         code = (
             ExitCode.INTERRUPTED if interrupted else getattr(cause, "exit_code", ExitCode.FAILURE)
         )
-        reason = "interrupted" if interrupted else str(cause)
+        reason = "interrupted" if interrupted else _without_id(str(cause), asset_id)
         try:
             restore: Patch = {key: None for key in wanted if key not in before}
             restore.update(before)
@@ -216,7 +216,8 @@ class Writer:
             # The entry stays "pending": the metadata may be anything now, and undo restores it.
             return ReplaceFailed(
                 f"{asset_id}: {self.command} failed at {step} ({reason}) and restoring the "
-                f"previous metadata failed too ({restore_error}); its metadata may now be empty",
+                f"previous metadata failed too ({_without_id(str(restore_error), asset_id)}); "
+                "its metadata may now be empty",
                 code,
                 hint=f"the previous metadata is in the journal: run 'assetmeta undo {asset_id}'",
             )
@@ -243,6 +244,12 @@ class Writer:
             code,
             hint=hint,
         )
+
+
+def _without_id(message: str, asset_id: str) -> str:
+    """A cause's message, inside one that already names the asset."""
+    prefix = f"{asset_id}: "
+    return message[len(prefix) :] if message.startswith(prefix) else message
 
 
 def _refused(exc: BaseException) -> bool:
