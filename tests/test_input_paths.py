@@ -62,6 +62,19 @@ def test_env_file_a_fifo_and_dev_null(cli: Cli, emulator: Emulator, tmp_path: Pa
     assert cli("show", ids[0], "--env-file", "/dev/null").code == 0
 
 
+def test_an_env_file_fifo_is_read_once_even_when_a_setting_in_it_is_bad(
+    cli: Cli, emulator: Emulator, tmp_path: Path
+) -> None:
+    """A pipe can be read only once: settings are resolved once per run, so a bad value in
+    it is reported, not waited on by a second read."""
+    ids = make_assets(emulator, 1)
+    with fifo(tmp_path / "env", "ASSETMETA_CONCURRENCY=x\n") as path:
+        run = cli("show", ids[0], "--env-file", str(path), timeout=20)
+    assert run.code == 2, run.stderr
+    assert "ASSETMETA_CONCURRENCY=x" in run.stderr
+    assert emulator.requests == []
+
+
 def test_ids_from_dev_null_is_no_ids(cli: Cli, emulator: Emulator) -> None:
     run = cli("set", "--ids-from", "/dev/null", "k=v")
     assert "no such file" not in run.stderr

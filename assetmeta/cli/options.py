@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -18,8 +18,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from ..config import MAX_CONCURRENCY
-from ..errors import ExitWith
-from ..settings import Flags, resolve
+from ..errors import AssetmetaError, ExitWith
+from ..settings import Flags, Settings, resolve
 from .pipes import reader_left
 
 PANEL = "Global options"
@@ -40,13 +40,28 @@ class GlobalOptions(Flags):
     quiet: bool | None = None
     verbose: bool | None = None
     debug: bool | None = None
+    # The settings these options resolve to, or the error resolving them raised: resolved
+    # once, since a .env given as a pipe (--env-file <(...)) can be read only once.
+    resolved: Settings | AssetmetaError | None = field(default=None, compare=False, repr=False)
+
+    def settings(self) -> Settings:
+        """The settings, resolved once (a settings error is raised here, each time)."""
+        resolved = self.resolved
+        if resolved is None:
+            resolved = _resolve(self)
+            object.__setattr__(self, "resolved", resolved)
+        if isinstance(resolved, AssetmetaError):
+            raise resolved
+        return resolved
 
     def over(self, base: GlobalOptions) -> GlobalOptions:
         """These options, falling back to `base` where not given."""
         given = {
-            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if getattr(self, f.name) is not None and f.name != "resolved"
         }
-        return replace(base, **given)
+        return replace(base, **given, resolved=None)
 
 
 def _flag(name: str, help: str, *short: str, metavar: str | None = None) -> Any:
@@ -160,14 +175,21 @@ def _mask_the_key(opts: GlobalOptions) -> None:
     """Mask the key in all output before the command runs, so that even what it says before
     its settings are read (a bad id that is the key, typed by mistake) can't print it. A
     settings error is left for the command to report in its own place."""
-    import contextlib
-    import os
-
-    from ..errors import AssetmetaError
     from ..secrets import mask_streams
 
-    with contextlib.suppress(AssetmetaError):
-        mask_streams(resolve(opts, os.environ, Path.cwd()).api_key)
+    resolved = opts.resolved if opts.resolved is not None else _resolve(opts)
+    object.__setattr__(opts, "resolved", resolved)
+    if not isinstance(resolved, AssetmetaError):
+        mask_streams(resolved.api_key)
+
+
+def _resolve(opts: GlobalOptions) -> Settings | AssetmetaError:
+    import os
+
+    try:
+        return resolve(opts, os.environ, Path.cwd())
+    except AssetmetaError as exc:
+        return exc
 
 
 def click_context() -> Any:

@@ -3,14 +3,11 @@ messages on stderr, the output format, the platform client and the journal."""
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from .. import settings as settings_mod
 from ..output import Terminal, choose_format, message_line
 from ..secrets import mask_streams
 from .options import GlobalOptions
@@ -30,7 +27,7 @@ class Runtime:
         self.terminal = terminal or Terminal.detect()
         self.quiet = bool(opts.quiet)
         self.verbose = bool(opts.verbose)
-        self.settings = settings_mod.resolve(opts, os.environ, Path.cwd())
+        self.settings = opts.settings()
         mask_streams(self.settings.api_key)
         for warning in self.settings.warnings:
             self.warn(warning)
