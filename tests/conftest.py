@@ -60,6 +60,19 @@ class Cli:
     def config_file(self) -> Path:
         return self.home / ".config" / "assetmeta" / "config.toml"
 
+    def start(self, *args: str, **popen: Any) -> subprocess.Popen[bytes]:
+        """The CLI as a process the test drives itself (signals, a pipe it closes early),
+        with stdout and stderr piped and no standard input."""
+        return subprocess.Popen(
+            [sys.executable, "-m", "assetmeta", *args],
+            env=self.env,
+            cwd=self.cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            **popen,
+        )
+
     def __call__(
         self,
         *args: str,

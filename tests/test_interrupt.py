@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,17 +16,9 @@ from .conftest import Cli, assert_clean, stored
 
 
 def _start(cli: Cli, *args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "assetmeta", *args],
-        env=cli.env,
-        cwd=cli.cwd,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        # A shell starts background jobs with SIGINT ignored, and a child inherits that:
-        # give it the default disposition so Python turns SIGINT into KeyboardInterrupt.
-        preexec_fn=_default_sigint,
-    )
+    # A shell starts background jobs with SIGINT ignored, and a child inherits that: give
+    # it the default disposition so Python turns SIGINT into KeyboardInterrupt.
+    return cli.start(*args, preexec_fn=_default_sigint)
 
 
 def _default_sigint() -> None:

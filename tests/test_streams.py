@@ -18,14 +18,7 @@ from .test_batch import make_assets
 def first_line_then_leave(cli: Cli, *args: str) -> tuple[bytes, int, str]:
     """Run the CLI as `assetmeta ARGS | head -1` would: read one line, close the pipe.
     Gives that line, the exit code and stderr."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assetmeta", *args],
-        env=cli.env,
-        cwd=cli.cwd,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    proc = cli.start(*args)
     assert proc.stdout is not None and proc.stderr is not None
     first = proc.stdout.readline()
     proc.stdout.close()
