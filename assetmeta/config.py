@@ -103,6 +103,13 @@ def readable_by_others(path: Path) -> bool:
         return False
 
 
+def open_file_warning(path: Path) -> str | None:
+    """The warning for a config file others can read (it holds the key), if it is one."""
+    if not readable_by_others(path):
+        return None
+    return f"config file {path} is readable by others; run: chmod 600 {path}"
+
+
 def check_key(key: str) -> type:
     """The type KEY holds; an unknown key is a usage error that lists the known ones."""
     kind = KNOWN_KEYS.get(key)

@@ -254,10 +254,8 @@ def resolve(flags: Flags, environ: Mapping[str, str], cwd: Path) -> Settings:
         *layers.warnings,
         *config.unknown_keys(data, [profile, config.DEFAULT_PROFILE], config_path),
     ]
-    if data and config.readable_by_others(config_path):
-        warnings.append(
-            f"config file {config_path} is readable by others; run: chmod 600 {config_path}"
-        )
+    if data and (open_file := config.open_file_warning(config_path)):
+        warnings.append(open_file)
 
     def from_config(key: str) -> tuple[object, Source] | None:
         for name, table in tables:

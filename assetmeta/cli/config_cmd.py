@@ -81,8 +81,8 @@ def redact(key: str, value: config.ConfigValue) -> config.ConfigValue:
 
 
 def _warn_if_open(path: Path) -> None:
-    if config.readable_by_others(path):
-        sys.stderr.write(f"warning: {path} is readable by others; run: chmod 600 {path}\n")
+    if warning := config.open_file_warning(path):
+        _warn(warning)
 
 
 def _warn(text: str) -> None:

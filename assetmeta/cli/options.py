@@ -175,12 +175,12 @@ def _mask_the_key(opts: GlobalOptions) -> None:
     """Mask the key in all output before the command runs, so that even what it says before
     its settings are read (a bad id that is the key, typed by mistake) can't print it. A
     settings error is left for the command to report in its own place."""
+    import contextlib
+
     from ..secrets import mask_streams
 
-    resolved = opts.resolved if opts.resolved is not None else _resolve(opts)
-    object.__setattr__(opts, "resolved", resolved)
-    if not isinstance(resolved, AssetmetaError):
-        mask_streams(resolved.api_key)
+    with contextlib.suppress(AssetmetaError):
+        mask_streams(opts.settings().api_key)
 
 
 def _resolve(opts: GlobalOptions) -> Settings | AssetmetaError:

@@ -103,9 +103,9 @@ class Tally:
             )
             if self.failed_ids:
                 self.rt.say(f"{self.command}: failed: {self._failed_list()}")
-        code = exit_code_for(self.total, self.failures)
         if interrupted:
             raise ExitWith(ExitCode.INTERRUPTED)
+        code = exit_code_for(self.total, self.failures)
         if code is not ExitCode.OK:
             if not self.several and self.failures[0].hint:
                 self.rt.say(f"hint: {self.failures[0].hint}")
